@@ -18,3 +18,26 @@ def apply(c) -> None:
     c.Execute.timeout = CELL_TIMEOUT_SECONDS
     c.Execute.interrupt_on_timeout = True
     c.LimitOutput.max_lines = MAX_OUTPUT_LINES
+
+
+def configure_workspace(c, root) -> None:
+    """Configure nbgrader for a cohort workspace at ``root`` (read by CLI, API and formgrader).
+
+    The course id and the gradebook URL come from the workspace's ``kohort.toml``;
+    ``SPPTIK_DB_URL`` overrides the URL (for example a shared PostgreSQL gradebook).
+    """
+    import os
+    import tomllib
+    from pathlib import Path
+
+    root = Path(root).resolve()
+    info = {}
+    meta = root / "kohort.toml"
+    if meta.is_file():
+        info = tomllib.loads(meta.read_text(encoding="utf-8"))
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.course_id = info.get("course_id", "spptik")
+    db_url = os.environ.get("SPPTIK_DB_URL") or info.get("db_url")
+    # A generous busy timeout: parallel graders and the formgrader share one SQLite file.
+    c.CourseDirectory.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}?timeout=60"
+    apply(c)

@@ -1,0 +1,260 @@
+"""``spptik grade``: autograde what is new through nbgrader's own autograde, in parallel.
+
+nbgrader stays the authority: every submission goes through
+``NbGraderAPI.autograde`` (its sanitising and autograding preprocessors and its
+gradebook). This module decides what needs grading, runs submissions in a pool
+of worker processes, survives a bad submission, and reports in Indonesian.
+
+Resuming: a submission counts as graded when ``autograded/<s>/<a>/timestamp.txt``
+equals the submitted one and the gradebook holds the submission. A run that is
+killed half way leaves the rest ungraded, and the next run picks them up.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from autograder.workspace import Workspace
+
+GRADED = "dinilai"
+SKIPPED = "sudah_dinilai"
+FAILED = "gagal"
+BROKEN = "rusak"
+UNKNOWN = "tidak_dikenal"
+
+STATUS_LABELS = {
+    GRADED: "Dinilai",
+    SKIPPED: "Sudah dinilai sebelumnya",
+    BROKEN: "Notebook rusak (nilai 0)",
+    FAILED: "Gagal dinilai",
+    UNKNOWN: "Peserta/tugas tidak dikenal",
+}
+
+
+@dataclass
+class GradeResult:
+    student: str
+    assignment: str
+    status: str
+    score: float | None = None
+    max_score: float | None = None
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class GradeReport:
+    results: list[GradeResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failures(self) -> list[GradeResult]:
+        return [r for r in self.results if r.status in (FAILED, BROKEN, UNKNOWN)]
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    assignment: str
+
+
+def _timestamp(folder: Path) -> str | None:
+    path = folder / "timestamp.txt"
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+def find_work(ws: Workspace, assignments: Iterable[str] | None = None,
+              force: bool = False) -> tuple[list[Job], list[GradeResult]]:
+    """Submissions that need grading, and the ones to report without grading."""
+    wanted = list(assignments) if assignments else ws.course.assignment_ids
+    unknown_assignments = [a for a in wanted if a not in ws.course.assignment_ids]
+    if unknown_assignments:
+        raise ValueError(
+            f"Tugas tidak dikenal: {', '.join(unknown_assignments)}. "
+            f"Tugas yang ada: {', '.join(ws.course.assignment_ids)}"
+        )
+    known = ws.participant_ids()
+    jobs: list[Job] = []
+    notes: list[GradeResult] = []
+    graded = _graded_pairs(ws)
+    if not ws.submitted.is_dir():
+        return jobs, notes
+    for student_dir in sorted(p for p in ws.submitted.iterdir() if p.is_dir()):
+        for assignment in wanted:
+            folder = student_dir / assignment
+            if not folder.is_dir():
+                continue
+            if student_dir.name not in known:
+                notes.append(GradeResult(student_dir.name, assignment, UNKNOWN,
+                                         message="peserta tidak ada di daftar peserta kohort"))
+                continue
+            done = ws.autograded / student_dir.name / assignment
+            if (not force and (student_dir.name, assignment) in graded
+                    and _timestamp(done) == _timestamp(folder)):
+                notes.append(GradeResult(student_dir.name, assignment, SKIPPED))
+                continue
+            jobs.append(Job(student_dir.name, assignment))
+    return jobs, notes
+
+
+def _graded_pairs(ws: Workspace) -> set[tuple[str, str]]:
+    from nbgrader.api import Assignment, Student, SubmittedAssignment
+
+    with ws.gradebook() as gb:
+        rows = (gb.db.query(Student.id, Assignment.name)
+                .join(SubmittedAssignment, SubmittedAssignment.student_id == Student.id)
+                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).all())
+    return {(s, a) for s, a in rows}
+
+
+# Worker side ------------------------------------------------------------------------
+
+_worker: dict = {}
+
+
+def _init_worker(root: str) -> None:
+    import logging
+
+    logging.disable(logging.WARNING)
+    ws = Workspace(root)
+    _worker["ws"] = ws
+    _worker["api"] = ws.api()
+
+
+def _broken_notebooks(folder: Path) -> list[str]:
+    broken = []
+    for nb in sorted(folder.glob("*.ipynb")):
+        try:
+            data = json.loads(nb.read_text(encoding="utf-8-sig"))
+            if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+                raise ValueError("tidak berisi daftar sel")
+        except (ValueError, UnicodeDecodeError):
+            broken.append(nb.name)
+    return broken
+
+
+def grade_one(job: Job) -> GradeResult:
+    """Autograde one submission in this worker through nbgrader; never raises."""
+    ws: Workspace = _worker["ws"]
+    api = _worker["api"]
+    start = time.perf_counter()
+    folder = ws.submitted / job.student / job.assignment
+    broken = _broken_notebooks(folder)
+    if broken:
+        _record_zero(ws, job)
+        return GradeResult(job.student, job.assignment, BROKEN,
+                           message=f"notebook rusak, bukan JSON yang sah: {', '.join(broken)}; "
+                                   "berkas disimpan, nilai 0",
+                           seconds=time.perf_counter() - start)
+    try:
+        result = api.autograde(job.assignment, job.student, force=True, create=False)
+    except Exception as exc:  # noqa: BLE001 - reported, the batch goes on
+        result = {"success": False, "error": repr(exc), "log": ""}
+    elapsed = time.perf_counter() - start
+    if not result.get("success"):
+        _record_zero(ws, job)
+        return GradeResult(job.student, job.assignment, FAILED,
+                           message=_explain_failure(result), seconds=elapsed)
+    score, max_score = _score(ws, job)
+    return GradeResult(job.student, job.assignment, GRADED, score, max_score, seconds=elapsed)
+
+
+def _explain_failure(result: dict) -> str:
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    if "DeadKernelError" in text or "Kernel died" in text:
+        return "kernel berhenti mendadak saat menjalankan notebook (kode peserta mematikan kernel)"
+    if "CellTimeoutError" in text or "timed out" in text.lower():
+        return "batas waktu sel terlampaui"
+    last = [line for line in text.strip().splitlines() if line.strip()]
+    return "nbgrader gagal menilai: " + (last[-1][:300] if last else "sebab tidak diketahui")
+
+
+def _record_zero(ws: Workspace, job: Job) -> None:
+    """Make sure the gradebook holds the submission, scoring 0 where nothing was graded."""
+    try:
+        with ws.gradebook() as gb:
+            submission = gb.update_or_create_submission(job.assignment, job.student)
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if grade.auto_score is None and grade.manual_score is None:
+                        grade.auto_score = 0
+                        grade.needs_manual_grade = False
+            gb.db.commit()
+    except Exception:  # noqa: BLE001 - the failure itself is already reported
+        pass
+
+
+def _score(ws: Workspace, job: Job) -> tuple[float | None, float | None]:
+    with ws.gradebook() as gb:
+        submission = gb.find_submission(job.assignment, job.student)
+        return float(submission.score), float(submission.max_score)
+
+
+# Driver ---------------------------------------------------------------------------
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: bool = False,
+          jobs: int | None = None,
+          on_start: Callable[[int], None] | None = None,
+          on_result: Callable[[GradeResult], None] | None = None) -> GradeReport:
+    """Grade every new submission; one failure never stops the others."""
+    started = time.perf_counter()
+    work, notes = find_work(ws, assignments, force)
+    report = GradeReport(results=list(notes))
+    if on_start:
+        on_start(len(work))
+    jobs = max(1, jobs or default_jobs())
+    if work:
+        if jobs == 1:
+            _init_worker(str(ws.root))
+            for job in work:
+                result = grade_one(job)
+                report.results.append(result)
+                if on_result:
+                    on_result(result)
+        else:
+            context = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
+                                     initializer=_init_worker,
+                                     initargs=(str(ws.root),)) as pool:
+                futures = {pool.submit(grade_one, job): job for job in work}
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a worker crashed
+                        result = GradeResult(job.student, job.assignment, FAILED,
+                                             message=f"proses penilai berhenti: {exc}")
+                    report.results.append(result)
+                    if on_result:
+                        on_result(result)
+    report.seconds = time.perf_counter() - started
+    _write_report(ws, report)
+    return report
+
+
+def _write_report(ws: Workspace, report: GradeReport) -> Path:
+    ws.reports.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = ws.reports / f"penilaian-{stamp}.json"
+    path.write_text(json.dumps({"detik": round(report.seconds, 2),
+                                "hasil": [asdict(r) for r in report.results]},
+                               ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
