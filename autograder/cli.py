@@ -6,6 +6,7 @@ exits non-zero with a clear message.
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +59,10 @@ def open_workspace(path: str) -> Workspace:
         return Workspace(path)
     except WorkspaceError as exc:
         fail(str(exc))
+
+
+# nbgrader's gradebook runs the `alembic` command from this environment.
+os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 
 
 @click.group(help="SPP-TIK: kurikulum, penilaian dan ekspor kelulusan Bimtek SPP-TIK (TPBIS).")
