@@ -220,6 +220,27 @@ def export(folder, out, pdf):
     print_export(result)
 
 
+@main.command(help="Gabungkan daftar kelulusan beberapa kohort menjadi satu daftar nasional.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder keluaran.")
+@click.argument("cohorts", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+def merge(out, cohorts):
+    from autograder.export import merge as do_merge
+
+    workspaces = [open_workspace(c) for c in cohorts]
+    with console.status("Menggabungkan kohort…"):
+        result = do_merge(workspaces, out)
+    console.print(f"{len(result.table)} baris dari {len(workspaces)} kohort.")
+    console.print(f"Daftar nasional (CSV):   {result.csv}")
+    console.print(f"Daftar nasional (Excel): {result.xlsx}")
+    if len(result.duplicates):
+        table = Table(title="ID peserta yang muncul di lebih dari satu angkatan (tidak digabung)")
+        for col in ("ID Peserta", "Nama", "Angkatan", "Status"):
+            table.add_column(col)
+        for row in result.duplicates.itertuples(index=False):
+            table.add_row(*[str(v) for v in row])
+        err_console.print(table)
+
+
 @main.command(help="Periksa kurikulum: solusi lulus tes, versi peserta kosong gagal, "
                    "assignments/ sinkron dan bebas jawaban.")
 @click.option("--quick", is_flag=True, help="Tanpa menjalankan notebook.")

@@ -334,3 +334,47 @@ def export(ws: Workspace, out: str | Path | None = None, *, pdf: bool = False,
         {"angkatan": ws.name, "peserta": len(table), "aturan": rule_text(ws.course)},
         ensure_ascii=False, indent=1), encoding="utf-8")
     return result
+
+
+# National merge ----------------------------------------------------------------------------
+
+@dataclass
+class MergeResult:
+    folder: Path
+    table: pd.DataFrame
+    duplicates: pd.DataFrame
+    csv: Path | None = None
+    xlsx: Path | None = None
+    chart: Path | None = None
+
+
+def merge(workspaces: list[Workspace], out: str | Path) -> MergeResult:
+    """One national list from many cohorts; an id found in two cohorts is flagged, not merged."""
+    frames = [completion_table(ws)[0] for ws in workspaces]
+    table = pd.concat(frames, ignore_index=True, sort=False)
+    score_cols = [c for c in table.columns if c.startswith("Nilai ") and c.endswith("(%)")]
+    leading = [c for c in table.columns if c not in score_cols and c not in
+               ("Tes Awal (%)", "Tes Akhir (%)", "Peningkatan", "Nilai Tugas Akhir Manual (%)",
+                "Nilai Akhir", "JP Diselesaikan", "Status", "Alasan")]
+    trailing = ["Tes Awal (%)", "Tes Akhir (%)", "Peningkatan", "Nilai Tugas Akhir Manual (%)",
+                "Nilai Akhir", "JP Diselesaikan", "Status", "Alasan"]
+    table = table[leading + score_cols + trailing]
+    table["No"] = range(1, len(table) + 1)
+    counts = table.groupby("ID Peserta")["Angkatan"].transform("nunique")
+    dup_mask = counts > 1
+    table["Catatan"] = ""
+    for _pid, group in table[dup_mask].groupby("ID Peserta"):
+        batches = ", ".join(group["Angkatan"].astype(str))
+        table.loc[group.index, "Catatan"] = f"ID peserta ganda: tercatat di {batches}"
+    duplicates = table.loc[dup_mask, ["ID Peserta", "Nama", "Angkatan", "Status"]]
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = MergeResult(folder=folder, table=table, duplicates=duplicates)
+    summaries = {name: summarise(table, col) for name, col in SUMMARIES.items()}
+    summaries["Per Angkatan"] = summarise(table, "Angkatan")
+    if len(duplicates):
+        summaries["ID Ganda"] = duplicates
+    result.csv = write_csv(table, folder / "daftar_kelulusan_nasional.csv")
+    result.chart = write_chart(table, folder / "kelulusan_per_provinsi.png")
+    result.xlsx = write_xlsx(table, summaries, folder / "daftar_kelulusan_nasional.xlsx", result.chart)
+    return result

@@ -20,7 +20,8 @@ from traitlets.config import Config
 from autograder.workspace import Workspace
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-NBGRADER_FORMGRADER = Path(os.path.dirname(__import__("nbgrader").__file__)) / "server_extensions" / "formgrader"
+NBGRADER_FORMGRADER = (Path(os.path.dirname(__import__("nbgrader").__file__))
+                       / "server_extensions" / "formgrader")
 NBGRADER_TEMPLATES = NBGRADER_FORMGRADER / "templates"
 BOOTSTRAP_CSS = NBGRADER_FORMGRADER / "static" / "node_modules" / "bootstrap" / "dist" / "css"
 

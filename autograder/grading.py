@@ -123,13 +123,32 @@ def _graded_pairs(ws: Workspace) -> set[tuple[str, str]]:
 _worker: dict = {}
 
 
-def _init_worker(root: str) -> None:
+def _init_worker(root: str, warm: bool = True) -> None:
+    import atexit
     import logging
+    import shutil
+    import tempfile
+
+    from autograder import execution, sandbox
+    from autograder.zygote import ZygoteClient, ZygoteError
 
     logging.disable(logging.WARNING)
     ws = Workspace(root)
+    scratch = Path(tempfile.mkdtemp(prefix="spptik-nilai-"))
+    atexit.register(shutil.rmtree, scratch, True)
+    policy = sandbox.SandboxPolicy.for_workspace(ws.root, scratch)
+    zygote = None
+    if warm:
+        try:
+            zygote = ZygoteClient(scratch, wrap=lambda cmd: sandbox.wrap(cmd, policy),
+                                  limits=(policy.memory_bytes, policy.file_size_bytes,
+                                          policy.cpu_seconds))
+            atexit.register(zygote.close)
+        except (ZygoteError, OSError):
+            zygote = None  # graded all the same, with kernels started the usual way
+    execution.activate(zygote, scratch)
     _worker["ws"] = ws
-    _worker["api"] = ws.api()
+    _worker["api"] = ws.api(isolated=True)
 
 
 def _broken_notebooks(folder: Path) -> list[str]:
@@ -211,7 +230,7 @@ def default_jobs() -> int:
 
 
 def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: bool = False,
-          jobs: int | None = None,
+          jobs: int | None = None, warm: bool = True,
           on_start: Callable[[int], None] | None = None,
           on_result: Callable[[GradeResult], None] | None = None) -> GradeReport:
     """Grade every new submission; one failure never stops the others."""
@@ -223,7 +242,7 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
     jobs = max(1, jobs or default_jobs())
     if work:
         if jobs == 1:
-            _init_worker(str(ws.root))
+            _init_worker(str(ws.root), warm)
             for job in work:
                 result = grade_one(job)
                 report.results.append(result)
@@ -233,7 +252,7 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
             context = multiprocessing.get_context("forkserver")
             with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
                                      initializer=_init_worker,
-                                     initargs=(str(ws.root),)) as pool:
+                                     initargs=(str(ws.root), warm)) as pool:
                 futures = {pool.submit(grade_one, job): job for job in work}
                 for future in as_completed(futures):
                     job = futures[future]

@@ -356,7 +356,8 @@ class Intake:
             archived = _unique(self.ws.archive / student / assignment / _folder_stamp(old_time))
             archived.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(current), archived)
-            item.reason = f"menggantikan kiriman sebelumnya (disimpan di {archived.relative_to(self.ws.root)})"
+            kept = archived.relative_to(self.ws.root)
+            item.reason = f"menggantikan kiriman sebelumnya (disimpan di {kept})"
         self._write(current, nb_name, received.data, time)
         item.outcome = BROKEN if broken else FILED
         if broken:

@@ -41,3 +41,22 @@ def configure_workspace(c, root) -> None:
     # A generous busy timeout: parallel graders and the formgrader share one SQLite file.
     c.CourseDirectory.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}?timeout=60"
     apply(c)
+
+
+def use_isolated_execution(c) -> None:
+    """nbgrader's autograde pipeline with its Execute step swapped for IsolatedExecute."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
+
+    from autograder.execution import IsolatedExecute
+
+    c.Autograde.autograde_preprocessors = [
+        IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    ]

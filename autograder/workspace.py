@@ -119,14 +119,17 @@ class Workspace:
         return {p.id_peserta for p in self.participants}
 
     # nbgrader ----------------------------------------------------------------
-    def config(self) -> Config:
+    def config(self, isolated: bool = False) -> Config:
         c = Config()
         nbgrader_settings.configure_workspace(c, self.root)
         c.NbGraderAPI.log_level = "WARN"
+        if isolated:
+            nbgrader_settings.use_isolated_execution(c)
         return c
 
-    def api(self) -> NbGraderAPI:
-        config = self.config()
+    def api(self, isolated: bool = False) -> NbGraderAPI:
+        """nbgrader's API on this workspace; ``isolated`` runs kernels as execution.py says."""
+        config = self.config(isolated)
         coursedir = CourseDirectory(config=config)
         return NbGraderAPI(coursedir=coursedir, config=config)
 

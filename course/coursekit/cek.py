@@ -7,6 +7,7 @@ a hint instead of a bare traceback.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
 
 PESAN_BELUM_DIISI = (
@@ -36,7 +37,8 @@ def salah_satu(nilai, pilihan: Iterable[str], nama: str = "Jawaban") -> None:
 def angka(nilai, nama: str = "Jawaban") -> None:
     """Fail unless ``nilai`` is a number (not text, not the stub)."""
     terisi(nilai, nama)
-    if isinstance(nilai, bool) or not isinstance(nilai, (int, float)):
+    # numbers.Real also admits numpy numbers, which pandas sums return
+    if isinstance(nilai, bool) or not isinstance(nilai, numbers.Real):
         raise AssertionError(
             f"{nama} harus berupa angka tanpa tanda petik, misalnya 12.5 "
             "(Python memakai titik sebagai pemisah desimal)."

@@ -72,8 +72,9 @@ def rentang_tgm(nilai: float) -> str:
 def kategori_iplm(nilai: float) -> str:
     """IPLM category: sangat rendah, rendah, sedang, tinggi or sangat tinggi.
 
-    Values between two printed bounds (e.g. 29.95) belong to the upper band:
-    the guideline prints bounds to one decimal.
+    The guideline prints bounds to one decimal (0–29,9; 30–49,9; ...): each band
+    starts at the round number, so a value between two printed bounds (29,95)
+    still belongs to the lower band.
     """
     nilai = _check_range(nilai, "Nilai IPLM")
     for batas, label in KATEGORI_IPLM:

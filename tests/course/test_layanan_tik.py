@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+
 from coursekit import baca_data
 from coursekit.data import keterangan_data
 from coursekit.layanan_tik import (

@@ -1,6 +1,7 @@
 """Module 3 helpers: TGM calculator, IPLM classifier, and the m03 data sets."""
 
 import pytest
+
 from coursekit import baca_data
 from coursekit.data import keterangan_data
 from coursekit.literasi_data import (

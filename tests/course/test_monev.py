@@ -3,6 +3,7 @@
 import matplotlib
 import pandas as pd
 import pytest
+
 from coursekit import baca_data, monev
 
 matplotlib.use("Agg")

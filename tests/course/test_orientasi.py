@@ -1,6 +1,7 @@
 """Tests for coursekit.orientasi: number style, visits calculator, file-name check, widget."""
 
 import pytest
+
 from coursekit import orientasi
 
 

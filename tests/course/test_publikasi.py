@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+
 from coursekit import baca_data, publikasi
 
 CERITA = {

@@ -3,6 +3,7 @@
 import matplotlib
 import pandas as pd
 import pytest
+
 from coursekit import baca_data
 from coursekit import rencana_kerja as rk
 

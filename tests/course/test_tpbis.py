@@ -1,6 +1,7 @@
 """Tests for coursekit.tpbis: strategy names, the sorter's feedback, the exercise form check."""
 
 import pytest
+
 from coursekit import tpbis
 
 

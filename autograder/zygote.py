@@ -1,0 +1,212 @@
+"""Warm kernels: a process with the course's imports loaded forks a fresh kernel per notebook.
+
+Starting a Python kernel and importing pandas costs about half a second of CPU
+for every notebook nbgrader grades. The zygote pays it once: it imports
+ipykernel, IPython, pandas, matplotlib and the course helpers, then waits on a
+Unix socket. For each request it forks; the child becomes an ordinary
+ipykernel (``IPKernelApp``) reading the connection file nbgrader's kernel
+manager wrote. Nothing one participant's code does reaches the zygote or the
+next child: each child is a copy of a process in which no student code ran.
+
+Run as ``python -m autograder.zygote SOCKET`` (inside the sandbox, see
+``sandbox.py``); the grader talks to it with ``ZygoteClient``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PRELOAD = ["numpy", "pandas", "matplotlib", "matplotlib.pyplot", "ipywidgets", "coursekit",
+           "coursekit.cek", "coursekit.indikator", "coursekit.kuis"]
+
+
+# Server (runs in the zygote process) -------------------------------------------------
+
+def _preload() -> None:
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    import ipykernel.ipkernel  # noqa: F401
+    import ipykernel.kernelapp  # noqa: F401
+    import IPython  # noqa: F401
+
+    for name in PRELOAD:
+        try:
+            __import__(name)
+        except Exception:  # noqa: BLE001 - a missing optional module only costs speed
+            pass
+
+
+def _child(request: dict) -> None:
+    """In the forked child: become a kernel. Never returns."""
+    try:
+        os.setsid()
+        os.environ.clear()
+        os.environ.update(request.get("env") or {})
+        os.chdir(request["cwd"])
+        limits = request.get("limits")
+        if limits:
+            from autograder.sandbox import apply_limits
+
+            apply_limits(*limits)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        # nobody reads the zygote's pipes: never block on them (a log file helps debugging)
+        log = request.get("log")
+        out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if log else devnull
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        sys.path[:] = [p for p in sys.path if p not in ("", ".")]
+        sys.argv = ["ipykernel_launcher", *request["args"]]
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance(argv=request["args"])
+    finally:
+        os._exit(0)
+
+
+def serve(socket_path: str) -> None:
+    _preload()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(socket_path)
+    server.listen(64)
+    sys.stdout.write("siap\n")
+    sys.stdout.flush()
+    while True:
+        conn, _ = server.accept()
+        with conn:
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            if not data:
+                continue
+            request = json.loads(data)
+            if request.get("stop"):
+                return
+            pid = os.fork()
+            if pid == 0:
+                server.close()
+                conn.close()
+                _child(request)
+            conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
+
+# Client (runs in the grading worker) --------------------------------------------------
+
+class ZygoteError(RuntimeError):
+    pass
+
+
+def _die_with_parent() -> None:
+    """In the zygote before exec: end when the grading worker ends (Linux prctl)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class ZygoteClient:
+    """Starts a zygote (optionally wrapped by the sandbox) and asks it for kernels."""
+
+    def __init__(self, scratch: Path, wrap=None, limits: tuple[int, int, int] | None = None):
+        self.scratch = Path(scratch)
+        self.socket_path = str(self.scratch / "zygote.sock")
+        self.limits = limits
+        command = [sys.executable, "-m", "autograder.zygote", self.socket_path]
+        if wrap:
+            command = wrap(command)
+        env = dict(os.environ)
+        env["IPYTHONDIR"] = str(self.scratch / ".ipython")
+        env["MPLCONFIGDIR"] = str(self.scratch / ".matplotlib")
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env,
+                                        cwd=str(self.scratch), start_new_session=True,
+                                        preexec_fn=_die_with_parent)
+        line = self.process.stdout.readline()
+        if line.strip() != b"siap":
+            self.close()
+            raise ZygoteError("proses kernel hangat gagal dimulai")
+
+    def spawn(self, args: list[str], cwd: str, env: dict[str, str]) -> int:
+        request = {"args": args, "cwd": cwd, "env": env, "limits": self.limits,
+                   "log": os.environ.get("SPPTIK_KERNEL_LOG")}
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(self.socket_path)
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            reply = b""
+            while not reply.endswith(b"\n"):
+                chunk = conn.recv(4096)
+                if not chunk:
+                    raise ZygoteError("proses kernel hangat berhenti")
+                reply += chunk
+        return int(json.loads(reply)["pid"])
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+class ForkedKernelProcess:
+    """A Popen-like handle on a kernel forked by the zygote (not our child)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+                status = Path(f"/proc/{self.pid}/stat").read_text().split(") ")[-1][:1]
+                if status == "Z":
+                    self.returncode = -1
+            except (ProcessLookupError, FileNotFoundError):
+                self.returncode = 0
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
