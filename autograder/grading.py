@@ -69,9 +69,39 @@ class Job:
     assignment: str
 
 
-def _timestamp(folder: Path) -> str | None:
-    path = folder / "timestamp.txt"
-    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+MARKER = ".spptik-dinilai.json"
+
+
+def _fingerprint(folder: Path) -> dict:
+    """What was graded: the submission's timestamp and the hash of its notebooks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for nb in sorted(folder.glob("*.ipynb")):
+        digest.update(nb.name.encode() + b"\0" + nb.read_bytes())
+    stamp = folder / "timestamp.txt"
+    return {"timestamp": stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None,
+            "sha256": digest.hexdigest()}
+
+
+def _mark_graded(ws: Workspace, job: Job, fingerprint: dict) -> None:
+    """Written only after nbgrader finished: a run killed half way leaves no marker."""
+    folder = ws.autograded / job.student / job.assignment
+    if folder.is_dir():
+        tmp = folder / (MARKER + ".tmp")
+        tmp.write_text(json.dumps(fingerprint), encoding="utf-8")
+        tmp.replace(folder / MARKER)
+
+
+def is_graded(ws: Workspace, student: str, assignment: str) -> bool:
+    marker = ws.autograded / student / assignment / MARKER
+    if not marker.is_file():
+        return False
+    try:
+        done = json.loads(marker.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return done == _fingerprint(ws.submitted / student / assignment)
 
 
 def find_work(ws: Workspace, assignments: Iterable[str] | None = None,
@@ -99,9 +129,8 @@ def find_work(ws: Workspace, assignments: Iterable[str] | None = None,
                 notes.append(GradeResult(student_dir.name, assignment, UNKNOWN,
                                          message="peserta tidak ada di daftar peserta kohort"))
                 continue
-            done = ws.autograded / student_dir.name / assignment
             if (not force and (student_dir.name, assignment) in graded
-                    and _timestamp(done) == _timestamp(folder)):
+                    and is_graded(ws, student_dir.name, assignment)):
                 notes.append(GradeResult(student_dir.name, assignment, SKIPPED))
                 continue
             jobs.append(Job(student_dir.name, assignment))
@@ -169,24 +198,81 @@ def grade_one(job: Job) -> GradeResult:
     api = _worker["api"]
     start = time.perf_counter()
     folder = ws.submitted / job.student / job.assignment
+    fingerprint = _fingerprint(folder)
     broken = _broken_notebooks(folder)
     if broken:
         _record_zero(ws, job)
+        (ws.autograded / job.student / job.assignment).mkdir(parents=True, exist_ok=True)
+        _mark_graded(ws, job, fingerprint)
         return GradeResult(job.student, job.assignment, BROKEN,
                            message=f"notebook rusak, bukan JSON yang sah: {', '.join(broken)}; "
                                    "berkas disimpan, nilai 0",
                            seconds=time.perf_counter() - start)
+    notes = tampering(ws, folder, job.assignment)
     try:
         result = api.autograde(job.assignment, job.student, force=True, create=False)
     except Exception as exc:  # noqa: BLE001 - reported, the batch goes on
         result = {"success": False, "error": repr(exc), "log": ""}
     elapsed = time.perf_counter() - start
     if not result.get("success"):
+        # scored 0 for now; left unmarked, so the next run tries it again
         _record_zero(ws, job)
         return GradeResult(job.student, job.assignment, FAILED,
-                           message=_explain_failure(result), seconds=elapsed)
+                           message="; ".join([_explain_failure(result), *notes]), seconds=elapsed)
+    notes += execution_notes(ws.autograded / job.student / job.assignment)
     score, max_score = _score(ws, job)
-    return GradeResult(job.student, job.assignment, GRADED, score, max_score, seconds=elapsed)
+    _mark_graded(ws, job, fingerprint)
+    return GradeResult(job.student, job.assignment, GRADED, score, max_score,
+                       message="; ".join(notes), seconds=elapsed)
+
+
+def _locked_cells(nb: dict) -> dict[str, tuple[str, str]]:
+    cells = {}
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("locked") or (meta.get("grade") and not meta.get("solution")):
+            source = cell.get("source", "")
+            cells[meta.get("grade_id", "")] = (cell.get("cell_type", ""),
+                                               "".join(source) if isinstance(source, list) else source)
+    return cells
+
+
+def tampering(ws: Workspace, folder: Path, assignment: str) -> list[str]:
+    """Test or locked cells a participant deleted or edited (nbgrader restores them)."""
+    notes = []
+    for released in ws.release_notebooks(assignment):
+        submitted = folder / released.name
+        if not submitted.is_file():
+            continue
+        want = _locked_cells(json.loads(released.read_text(encoding="utf-8")))
+        got = _locked_cells(json.loads(submitted.read_text(encoding="utf-8-sig")))
+        deleted = sorted(set(want) - set(got))
+        edited = sorted(k for k in set(want) & set(got) if want[k][1].strip() != got[k][1].strip())
+        if deleted:
+            notes.append(f"sel terkunci dihapus peserta, dipulihkan dari gradebook: {', '.join(deleted)}")
+        if edited:
+            notes.append(f"sel terkunci diubah peserta, dipulihkan dari gradebook: {', '.join(edited)}")
+    return notes
+
+
+ERROR_NOTES = {
+    "MemoryError": "batas memori tercapai",
+    "CellTimeoutError": "batas waktu sel terlampaui",
+    "KeyboardInterrupt": "sel dihentikan karena terlalu lama",
+    "DeadKernelError": "kernel berhenti mendadak",
+}
+
+
+def execution_notes(folder: Path) -> list[str]:
+    """What the autograded notebook shows of limits being hit."""
+    notes = []
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb.get("cells", []), start=1):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error" and output.get("ename") in ERROR_NOTES:
+                    notes.append(f"{ERROR_NOTES[output['ename']]} di sel ke-{index}")
+    return notes
 
 
 def _explain_failure(result: dict) -> str:

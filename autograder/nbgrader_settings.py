@@ -18,6 +18,8 @@ def apply(c) -> None:
     c.Execute.timeout = CELL_TIMEOUT_SECONDS
     c.Execute.interrupt_on_timeout = True
     c.LimitOutput.max_lines = MAX_OUTPUT_LINES
+    # A participant who deletes a test cell gets it back from the gradebook.
+    c.OverwriteCells.add_missing_cells = True
 
 
 def configure_workspace(c, root) -> None:
@@ -40,7 +42,11 @@ def configure_workspace(c, root) -> None:
     db_url = os.environ.get("SPPTIK_DB_URL") or info.get("db_url")
     # A generous busy timeout: parallel graders and the formgrader share one SQLite file.
     c.CourseDirectory.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}?timeout=60"
+    # nbgrader's exchange: the hub's shared folder where one is set, else one inside the workspace
+    c.Exchange.root = os.environ.get("SPPTIK_EXCHANGE") or info.get("exchange") or str(root / "exchange")
     apply(c)
+    if "cell_timeout" in info:  # a batch may allow slower machines more time per cell
+        c.Execute.timeout = int(info["cell_timeout"])
 
 
 def use_isolated_execution(c) -> None:

@@ -75,7 +75,7 @@ def wrap(command: list[str], policy: SandboxPolicy) -> list[str]:
             "--tmpfs", "/tmp"]
     for hidden in policy.hidden:
         if hidden.exists():
-            args += ["--tmpfs", str(hidden)]
+            args += ["--tmpfs", str(hidden), "--remount-ro", str(hidden)]
     args += ["--bind", str(policy.scratch), str(policy.scratch),
              "--die-with-parent", "--new-session", "--chdir", str(policy.scratch), "--"]
     return args + command

@@ -187,7 +187,7 @@ def init_workspace(
         for assignment_id in course.assignment_ids:
             shutil.copytree(source_dir / assignment_id, staging / "source" / assignment_id,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        for folder in ("submitted", "arsip", "karantina", "laporan"):
+        for folder in ("submitted", "arsip", "karantina", "laporan", "exchange"):
             (staging / folder).mkdir()
         if root.exists():
             root.rmdir()
