@@ -155,7 +155,7 @@ def run_grading(ws, assignments=None, force=False, jobs=None):
 @main.command(help="Nilai otomatis kiriman yang baru melalui nbgrader.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.argument("tugas", nargs=-1)
-@click.option("--jobs", "-j", type=int, default=None, help="Jumlah proses (bawaan: jumlah inti).")
+@click.option("--jobs", "-j", type=int, default=None, help="Jumlah proses penilai (bawaan: dua per inti).")
 @click.option("--force", is_flag=True, help="Nilai ulang semuanya.")
 def grade(folder, tugas, jobs, force):
     ws = open_workspace(folder)
@@ -239,6 +239,27 @@ def merge(out, cohorts):
         for row in result.duplicates.itertuples(index=False):
             table.add_row(*[str(v) for v in row])
         err_console.print(table)
+
+
+@main.command(help="Buka JupyterLab (antarmuka bahasa Indonesia): pada kursus untuk peserta, "
+                   "atau pada folder kohort untuk fasilitator (Formgrader).")
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--port", type=int, default=None)
+@click.option("--no-browser", is_flag=True, help="Jangan membuka peramban.")
+def lab(folder, port, no_browser):
+    import subprocess
+
+    from autograder.lab import default_root, install_overrides, lab_command
+
+    install_overrides()
+    root = Path(folder).resolve() if folder else default_root()
+    if (root / "kohort.toml").is_file():
+        console.print(f"Membuka kohort {root.name} untuk fasilitator: menu Nbgrader › Formgrader.")
+    else:
+        console.print(f"Membuka kursus di {root}.")
+    env = dict(os.environ)
+    sys.exit(subprocess.call(lab_command(root, port=port, open_browser=not no_browser),
+                             cwd=root, env=env))
 
 
 @main.command(help="Periksa kurikulum: solusi lulus tes, versi peserta kosong gagal, "

@@ -152,30 +152,59 @@ def _graded_pairs(ws: Workspace) -> set[tuple[str, str]]:
 _worker: dict = {}
 
 
-def _init_worker(root: str, warm: bool = True) -> None:
-    import atexit
-    import logging
-    import shutil
-    import tempfile
+class KernelSource:
+    """Where this grading run's kernels come from: one scratch folder and one warm zygote.
 
-    from autograder import execution, sandbox
-    from autograder.zygote import ZygoteClient, ZygoteError
+    Started by the grading run's main process and shared by its workers. Without
+    bwrap or when the zygote cannot start, kernels start the usual way (slower,
+    same grades), still in scratch copies with resource limits.
+    """
+
+    def __init__(self, ws: Workspace, warm: bool = True):
+        import tempfile
+
+        from autograder import sandbox
+        from autograder.zygote import ZygoteClient, ZygoteError
+
+        self.scratch = Path(tempfile.mkdtemp(prefix="spptik-nilai-"))
+        self.policy = sandbox.SandboxPolicy.for_workspace(ws.root, self.scratch)
+        self.limits = (self.policy.memory_bytes, self.policy.file_size_bytes,
+                       self.policy.cpu_seconds)
+        self.zygote = None
+        if warm:
+            try:
+                self.zygote = ZygoteClient(self.scratch,
+                                           wrap=lambda cmd: sandbox.wrap(cmd, self.policy),
+                                           limits=self.limits)
+            except (ZygoteError, OSError):
+                self.zygote = None
+
+    @property
+    def warm(self) -> bool:
+        return self.zygote is not None
+
+    def close(self) -> None:
+        import shutil
+
+        if self.zygote is not None:
+            self.zygote.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _init_worker(root: str, scratch: str, warm: bool, limits) -> None:
+    import logging
+    import warnings
+
+    from autograder import execution, speedups
+    from autograder.zygote import ZygoteClient
 
     logging.disable(logging.WARNING)
+    warnings.filterwarnings("ignore", module="nbgrader")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    speedups.apply()
     ws = Workspace(root)
-    scratch = Path(tempfile.mkdtemp(prefix="spptik-nilai-"))
-    atexit.register(shutil.rmtree, scratch, True)
-    policy = sandbox.SandboxPolicy.for_workspace(ws.root, scratch)
-    zygote = None
-    if warm:
-        try:
-            zygote = ZygoteClient(scratch, wrap=lambda cmd: sandbox.wrap(cmd, policy),
-                                  limits=(policy.memory_bytes, policy.file_size_bytes,
-                                          policy.cpu_seconds))
-            atexit.register(zygote.close)
-        except (ZygoteError, OSError):
-            zygote = None  # graded all the same, with kernels started the usual way
-    execution.activate(zygote, scratch)
+    zygote = ZygoteClient.connect(Path(scratch), limits) if warm else None
+    execution.activate(zygote, Path(scratch))
     _worker["ws"] = ws
     _worker["api"] = ws.api(isolated=True)
 
@@ -309,10 +338,12 @@ def _score(ws: Workspace, job: Job) -> tuple[float | None, float | None]:
 # Driver ---------------------------------------------------------------------------
 
 def default_jobs() -> int:
+    """Two workers per core: much of a worker's time is spent waiting on its kernel."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(2, 2 * cores)
 
 
 def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: bool = False,
@@ -326,9 +357,22 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
     if on_start:
         on_start(len(work))
     jobs = max(1, jobs or default_jobs())
+    source = KernelSource(ws, warm) if work else None
+    initargs = (str(ws.root), str(source.scratch), source.warm, source.limits) if source else ()
+    try:
+        _run(work, jobs, initargs, report, on_result)
+    finally:
+        if source:
+            source.close()
+    report.seconds = time.perf_counter() - started
+    _write_report(ws, report)
+    return report
+
+
+def _run(work, jobs, initargs, report, on_result) -> None:
     if work:
         if jobs == 1:
-            _init_worker(str(ws.root), warm)
+            _init_worker(*initargs)
             for job in work:
                 result = grade_one(job)
                 report.results.append(result)
@@ -336,9 +380,10 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
                     on_result(result)
         else:
             context = multiprocessing.get_context("forkserver")
+            # workers fork from a server that has nbgrader imported already
+            context.set_forkserver_preload(["autograder.grading", "nbgrader.apps"])
             with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
-                                     initializer=_init_worker,
-                                     initargs=(str(ws.root), warm)) as pool:
+                                     initializer=_init_worker, initargs=initargs) as pool:
                 futures = {pool.submit(grade_one, job): job for job in work}
                 for future in as_completed(futures):
                     job = futures[future]
@@ -350,9 +395,6 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
                     report.results.append(result)
                     if on_result:
                         on_result(result)
-    report.seconds = time.perf_counter() - started
-    _write_report(ws, report)
-    return report
 
 
 def _write_report(ws: Workspace, report: GradeReport) -> Path:

@@ -62,6 +62,9 @@ def use_isolated_execution(c) -> None:
 
     from autograder.execution import IsolatedExecute
 
+    # every cell has run by then: nothing is lost by not waiting for a polite exit
+    c.Execute.shutdown_kernel = "immediate"
+
     c.Autograde.autograde_preprocessors = [
         IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,

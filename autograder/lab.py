@@ -1,0 +1,63 @@
+"""``spptik lab``: JupyterLab on the course (participants) or on a cohort (trainers).
+
+The interface is Indonesian through ``jupyterlab-language-pack-id-ID``: the
+project writes JupyterLab's ``overrides.json`` (its documented place for
+defaults set by an administrator) in the environment, with the locale and
+with the "official Jupyter news" prompt switched off. nbgrader's extensions
+(assignment list, validate, formgrader) and ipywidgets come installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from autograder import manifest
+
+OVERRIDES = {
+    "@jupyterlab/translation-extension:plugin": {"locale": "id_ID"},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
+                                                    "checkForUpdates": False},
+}
+
+
+def settings_dir() -> Path:
+    return Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+
+
+def install_overrides() -> Path:
+    """Merge the project's defaults into the environment's overrides.json."""
+    path = settings_dir() / "overrides.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    current = {}
+    if path.is_file():
+        try:
+            current = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            current = {}
+    for plugin, values in OVERRIDES.items():
+        current.setdefault(plugin, {}).update(values)
+    path.write_text(json.dumps(current, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def lab_command(root: Path, *, port: int | None = None, token: str | None = None,
+                open_browser: bool = True, extra: list[str] | None = None) -> list[str]:
+    """The jupyter lab command for a folder (a cohort workspace or the course)."""
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}",
+               "--ServerApp.ip=127.0.0.1"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    if port:
+        command.append(f"--ServerApp.port={port}")
+    if token is not None:
+        command.append(f"--IdentityProvider.token={token}")
+    if not open_browser:
+        command.append("--no-browser")
+    return command + (extra or [])
+
+
+def default_root() -> Path:
+    return manifest.COURSE_DIR
