@@ -47,10 +47,18 @@ def _fmt(value: float) -> str:
     return text.replace(".", ",")
 
 
-def evaluate(course: Course, student: str, rows: pd.DataFrame) -> Outcome:
-    """Apply the rule to one participant's submission rows (see scores.submission_scores)."""
+def evaluate(course: Course, student: str, rows) -> Outcome:
+    """Apply the rule to one participant's submission rows (see scores.submission_scores).
+
+    ``rows`` is a table of that participant's rows, or a dict assignment → row.
+    """
+    if isinstance(rows, pd.DataFrame):
+        rows = {r.assignment: r for r in rows.itertuples()} if len(rows) else {}
+    return _evaluate(course, student, rows)
+
+
+def _evaluate(course: Course, student: str, by_assignment: dict) -> Outcome:
     rule = course.completion
-    by_assignment = {r.assignment: r for r in rows.itertuples()} if len(rows) else {}
     outcome = Outcome(student=student, status=LULUS)
     hard: list[str] = []
     soft: list[str] = []
@@ -107,6 +115,8 @@ def evaluate(course: Course, student: str, rows: pd.DataFrame) -> Outcome:
 
 
 def evaluate_all(course: Course, students: list[str], scores: pd.DataFrame) -> list[Outcome]:
-    groups = {s: g for s, g in scores.groupby("student")} if len(scores) else {}
-    empty = scores.iloc[0:0]
-    return [evaluate(course, s, groups.get(s, empty)) for s in students]
+    """The rule for every participant, in roster order, in one pass over the scores."""
+    by_student: dict[str, dict] = {}
+    for row in scores.itertuples():
+        by_student.setdefault(row.student, {})[row.assignment] = row
+    return [_evaluate(course, s, by_student.get(s, {})) for s in students]

@@ -145,36 +145,34 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
     return _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
 
+# XlsxWriter writes every string as a string: no formula, number or link is made of text.
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
+                "strings_to_urls": False}
+
+
 def write_xlsx(table: pd.DataFrame, summaries: dict[str, pd.DataFrame], path: Path,
                chart: Path | None = None) -> Path:
     def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        with pd.ExcelWriter(tmp, engine="xlsxwriter",
+                            engine_kwargs={"options": XLSX_OPTIONS}) as writer:
             _sheet(writer, "Daftar Kelulusan", table)
             for name, frame in summaries.items():
                 _sheet(writer, name, frame)
             if chart is not None and chart.exists():
-                from openpyxl.drawing.image import Image
-
-                sheet = writer.book.create_sheet("Grafik")
-                sheet["A1"] = "Kelulusan per provinsi"
-                sheet.add_image(Image(str(chart)), "A3")
+                sheet = writer.book.add_worksheet("Grafik")
+                sheet.write_string(0, 0, "Kelulusan per provinsi")
+                sheet.insert_image(2, 0, str(chart))
     return _atomic(path, write)
 
 
 def _sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame) -> None:
     frame.to_excel(writer, sheet_name=name, index=False)
     sheet = writer.sheets[name]
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            # openpyxl turns a string that starts with "=" into a formula: keep it text.
-            if cell.data_type == "f":
-                cell.data_type = "s"
-            if isinstance(cell.value, str):
-                cell.number_format = "@"
-    for column in sheet.columns:
-        width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
-    sheet.freeze_panes = "A2"
+    for i, column in enumerate(frame.columns):
+        values = frame.iloc[:, i].astype(str)
+        longest = max([len(str(column)), *values.str.len().head(2000).tolist()])
+        sheet.set_column(i, i, min(max(10, longest + 2), 60))
+    sheet.freeze_panes(1, 0)
 
 
 def write_chart(table: pd.DataFrame, path: Path) -> Path:
@@ -352,12 +350,12 @@ def merge(workspaces: list[Workspace], out: str | Path) -> MergeResult:
     """One national list from many cohorts; an id found in two cohorts is flagged, not merged."""
     frames = [completion_table(ws)[0] for ws in workspaces]
     table = pd.concat(frames, ignore_index=True, sort=False)
-    score_cols = [c for c in table.columns if c.startswith("Nilai ") and c.endswith("(%)")]
-    leading = [c for c in table.columns if c not in score_cols and c not in
-               ("Tes Awal (%)", "Tes Akhir (%)", "Peningkatan", "Nilai Tugas Akhir Manual (%)",
-                "Nilai Akhir", "JP Diselesaikan", "Status", "Alasan")]
     trailing = ["Tes Awal (%)", "Tes Akhir (%)", "Peningkatan", "Nilai Tugas Akhir Manual (%)",
                 "Nilai Akhir", "JP Diselesaikan", "Status", "Alasan"]
+    # assignment columns of every cohort, together, whatever each cohort's manifest holds
+    score_cols = [c for c in table.columns if c.startswith("Nilai ") and c.endswith("(%)")
+                  and c not in trailing]
+    leading = [c for c in table.columns if c not in score_cols and c not in trailing]
     table = table[leading + score_cols + trailing]
     table["No"] = range(1, len(table) + 1)
     counts = table.groupby("ID Peserta")["Angkatan"].transform("nunique")

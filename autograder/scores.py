@@ -3,84 +3,69 @@
 One row per (participant, assignment) that has a submission: total score,
 maximum, whether manual grading is outstanding, and the part of the score
 that is graded by hand (free-text cells), which the completion rule needs for
-the capstone. Queries go straight to nbgrader's own models so that a national
-gradebook of thousands of participants reads in seconds.
+the capstone. One aggregate query over nbgrader's own tables, so that a
+national gradebook (10,000 participants, 1.5 million grades) reads in seconds
+rather than through the ORM object by object.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from nbgrader.api import (
-    Assignment,
-    Grade,
-    GradeCell,
-    Notebook,
-    SolutionCell,
-    Student,
-    SubmittedAssignment,
-    SubmittedNotebook,
-)
+from sqlalchemy import bindparam, text
 
 from autograder.workspace import Workspace
 
 COLUMNS = ["student", "assignment", "score", "max_score", "needs_manual_grade",
            "manual_score", "manual_max", "timestamp"]
 
+# A cell is graded by hand when it is both a grade cell and a solution cell (free-text
+# answers): nbgrader stores those as a GradeCell and a SolutionCell of the same name in
+# the same notebook. There are a few hundred cells at most, so they are found first.
+MANUAL_CELLS_SQL = text("""
+SELECT gb.id
+FROM grade_cells gc
+JOIN base_cell gb ON gb.id = gc.id
+JOIN base_cell sb ON sb.name = gb.name AND sb.notebook_id = gb.notebook_id
+JOIN solution_cells sc ON sc.id = sb.id
+""")
+
+# A grade's score is nbgrader's: the manual score where one was given, else the
+# automatic one, plus extra credit.
+SCORES_SQL = text("""
+SELECT sa.student_id AS student,
+       a.name AS assignment,
+       sa.timestamp AS timestamp,
+       COALESCE(SUM(COALESCE(g.manual_score, g.auto_score, 0) + COALESCE(g.extra_credit, 0)), 0)
+           AS score,
+       COALESCE(SUM(gc.max_score), 0) AS max_score,
+       COALESCE(MAX(CASE WHEN g.needs_manual_grade THEN 1 ELSE 0 END), 0) AS needs_manual_grade,
+       COALESCE(SUM(CASE WHEN g.cell_id IN :manual
+                         THEN COALESCE(g.manual_score, g.auto_score, 0)
+                              + COALESCE(g.extra_credit, 0)
+                         ELSE 0 END), 0) AS manual_score,
+       COALESCE(SUM(CASE WHEN g.cell_id IN :manual THEN gc.max_score ELSE 0 END), 0)
+           AS manual_max
+FROM submitted_assignment sa
+JOIN assignment a ON a.id = sa.assignment_id
+LEFT JOIN submitted_notebook sn ON sn.assignment_id = sa.id
+LEFT JOIN grade g ON g.notebook_id = sn.id
+LEFT JOIN grade_cells gc ON gc.id = g.cell_id
+WHERE a.course_id = :course
+GROUP BY sa.id, sa.student_id, a.name, sa.timestamp
+""").bindparams(bindparam("manual", expanding=True))
+
 
 def submission_scores(ws: Workspace) -> pd.DataFrame:
-    """Per-submission scores from the gradebook (see module docstring)."""
+    """Per-submission scores from the gradebook (see module docstring), one SQL query."""
     with ws.gradebook() as gb:
-        db = gb.db
-        cells = pd.DataFrame(
-            db.query(GradeCell.id, GradeCell.name, GradeCell.cell_type, GradeCell.max_score,
-                     Notebook.id.label("notebook_id"))
-            .join(Notebook, GradeCell.notebook_id == Notebook.id).all(),
-            columns=["cell_id", "name", "cell_type", "max_score", "notebook_id"],
-        )
-        solutions = pd.DataFrame(
-            db.query(SolutionCell.name, SolutionCell.notebook_id).all(),
-            columns=["name", "notebook_id"],
-        )
-        grades = pd.DataFrame(
-            db.query(Student.id, Assignment.name, Grade.cell_id, Grade.auto_score,
-                     Grade.manual_score, Grade.extra_credit, Grade.needs_manual_grade,
-                     SubmittedAssignment.timestamp)
-            .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-            .join(Student, SubmittedAssignment.student_id == Student.id)
-            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).all(),
-            columns=["student", "assignment", "cell_id", "auto_score", "manual_score",
-                     "extra_credit", "needs_manual_grade", "timestamp"],
-        )
-        submissions = pd.DataFrame(
-            db.query(Student.id, Assignment.name, SubmittedAssignment.timestamp)
-            .join(SubmittedAssignment, SubmittedAssignment.student_id == Student.id)
-            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).all(),
-            columns=["student", "assignment", "timestamp"],
-        )
-    if submissions.empty:
+        manual = [row[0] for row in gb.db.execute(MANUAL_CELLS_SQL).all()] or ["-"]
+        rows = gb.db.execute(SCORES_SQL, {"course": gb.course_id, "manual": manual}).all()
+    frame = pd.DataFrame(rows, columns=["student", "assignment", "timestamp", "score",
+                                        "max_score", "needs_manual_grade", "manual_score",
+                                        "manual_max"])
+    if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
-
-    # A cell is graded by hand when it is both a grade cell and a solution cell
-    # (free-text answers); autograded test cells are grade cells only.
-    solutions["manual"] = True
-    cells = cells.merge(solutions, on=["name", "notebook_id"], how="left")
-    cells["manual"] = cells["manual"].astype("boolean").fillna(False).astype(bool)
-
-    merged = grades.merge(cells[["cell_id", "max_score", "manual"]], on="cell_id", how="left")
-    score = merged["manual_score"].where(merged["manual_score"].notna(), merged["auto_score"])
-    merged["cell_score"] = score.astype(float).fillna(0.0) + \
-        merged["extra_credit"].astype(float).fillna(0.0)
-    merged["manual_part"] = merged["cell_score"].where(merged["manual"], 0.0)
-    merged["manual_max_part"] = merged["max_score"].where(merged["manual"], 0.0)
-    merged["needs_manual_grade"] = merged["needs_manual_grade"].astype(bool)
-    totals = merged.groupby(["student", "assignment"], as_index=False).agg(
-        score=("cell_score", "sum"), max_score=("max_score", "sum"),
-        needs_manual_grade=("needs_manual_grade", "any"),
-        manual_score=("manual_part", "sum"), manual_max=("manual_max_part", "sum"),
-    )
-    out = submissions.merge(totals, on=["student", "assignment"], how="left")
-    out[["score", "max_score", "manual_score", "manual_max"]] = out[
-        ["score", "max_score", "manual_score", "manual_max"]].fillna(0.0)
-    out["needs_manual_grade"] = out["needs_manual_grade"].astype("boolean").fillna(False).astype(bool)
-    return out[COLUMNS]
+    for column in ("score", "max_score", "manual_score", "manual_max"):
+        frame[column] = frame[column].astype(float)
+    frame["needs_manual_grade"] = frame["needs_manual_grade"].astype(int).astype(bool)
+    return frame[COLUMNS]

@@ -124,3 +124,8 @@ def test_merge_keeps_both_rows_of_an_id_seen_in_two_batches(fresh_cohort, cohort
     assert "ID Ganda" in sheets and "Per Angkatan" in sheets
     assert set(sheets["Per Angkatan"]["Angkatan"]) == {"Templat uji (sintetis)", "Angkatan dua",
                                                         "Jumlah"}
+
+
+def test_merged_list_has_each_column_once(fresh_cohort, tmp_path):
+    result = merge([fresh_cohort], tmp_path / "nasional")
+    assert not result.table.columns.duplicated().any()
