@@ -140,6 +140,8 @@ def print_grading(report) -> None:
     for key, label in STATUS_LABELS.items():
         table.add_row(label, str(report.count(key)))
     console.print(table)
+    if report.isolation:
+        console.print(f"Cara menjalankan kode peserta: {report.isolation}")
     for r in report.failures:
         err_console.print(f"[red]✘[/] {r.student} / {r.assignment}: {r.message}")
 

@@ -46,6 +46,7 @@ class ZygoteProvisioner(LocalProvisioner):
         if _scratch_root is not None:  # the only writable place inside the sandbox
             env["IPYTHONDIR"] = str(_scratch_root / ".ipython")
             env["MPLCONFIGDIR"] = str(_scratch_root / ".matplotlib")
+            env["TMPDIR"] = str(_scratch_root)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         pid = _zygote.spawn(args, cwd, env)
         self.process = ForkedKernelProcess(pid)

@@ -54,6 +54,7 @@ class GradeResult:
 class GradeReport:
     results: list[GradeResult] = field(default_factory=list)
     seconds: float = 0.0
+    isolation: str = ""
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -182,6 +183,14 @@ class KernelSource:
     @property
     def warm(self) -> bool:
         return self.zygote is not None
+
+    def describe(self) -> str:
+        from autograder import sandbox
+
+        if self.warm:
+            return "kernel hangat; " + sandbox.describe(self.policy)
+        return ("kernel biasa (kernel hangat tidak dapat dimulai); salinan sementara, "
+                "tanpa sandbox bubblewrap dan tanpa batas sumber daya")
 
     def close(self) -> None:
         import shutil
@@ -358,6 +367,8 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
         on_start(len(work))
     jobs = max(1, jobs or default_jobs())
     source = KernelSource(ws, warm) if work else None
+    if source:
+        report.isolation = source.describe()
     initargs = (str(ws.root), str(source.scratch), source.warm, source.limits) if source else ()
     try:
         _run(work, jobs, initargs, report, on_result)

@@ -8,8 +8,8 @@ Here every kernel runs
   workspace), never in the workspace itself;
 - inside a bubblewrap sandbox where bwrap exists: the whole file system
   read-only, the cohort workspace and the repository's ``source/`` (solutions,
-  hidden tests) replaced by empty folders, a private ``/tmp``, only the scratch
-  folder writable, ended with the grader;
+  hidden tests) replaced by empty read-only folders, only the scratch folder
+  writable (it is also ``TMPDIR``), ended with the grader;
 - with resource limits: address space, file size, CPU time.
 
 Where bwrap is missing (a laptop without user namespaces) the scratch copy and
@@ -71,8 +71,9 @@ def wrap(command: list[str], policy: SandboxPolicy) -> list[str]:
     bwrap = bwrap_path() if policy.use_bwrap else None
     if not bwrap:
         return command
-    args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--tmpfs", "/tmp"]
+    # /tmp stays as it is, read-only: the project's own environment may live there
+    # (a checkout in /tmp); TMPDIR points kernels at the scratch folder instead.
+    args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for hidden in policy.hidden:
         if hidden.exists():
             args += ["--tmpfs", str(hidden), "--remount-ro", str(hidden)]
