@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,6 +64,8 @@ def open_workspace(path: str) -> Workspace:
 
 # nbgrader's gradebook runs the `alembic` command from this environment.
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+# nbgrader's own gradebook code triggers SQLAlchemy warnings that say nothing to a trainer.
+warnings.filterwarnings("ignore", message=".*not in session.*")
 
 
 @click.group(help="SPP-TIK: kurikulum, penilaian dan ekspor kelulusan Bimtek SPP-TIK (TPBIS).")

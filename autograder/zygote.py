@@ -168,6 +168,7 @@ class ZygoteClient:
         env = dict(os.environ)
         env["IPYTHONDIR"] = str(self.scratch / ".ipython")
         env["MPLCONFIGDIR"] = str(self.scratch / ".matplotlib")
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy, preloaded, stays quiet
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env,
                                         cwd=str(self.scratch), start_new_session=True,
                                         preexec_fn=_die_with_parent)
