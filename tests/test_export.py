@@ -129,3 +129,19 @@ def test_merge_keeps_both_rows_of_an_id_seen_in_two_batches(fresh_cohort, cohort
 def test_merged_list_has_each_column_once(fresh_cohort, tmp_path):
     result = merge([fresh_cohort], tmp_path / "nasional")
     assert not result.table.columns.duplicated().any()
+
+
+def test_a_failed_write_leaves_no_half_written_file(tmp_path):
+    from autograder.export import _atomic
+
+    target = tmp_path / "daftar_kelulusan.csv"
+    target.write_text("versi lama yang utuh\n", encoding="utf-8")
+
+    def half_then_fail(tmp):
+        tmp.write_text("No,ID Peserta\n1,", encoding="utf-8")
+        raise OSError("disk penuh")
+
+    with pytest.raises(OSError):
+        _atomic(target, half_then_fail)
+    assert target.read_text(encoding="utf-8") == "versi lama yang utuh\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["daftar_kelulusan.csv"]
