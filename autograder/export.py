@@ -302,8 +302,8 @@ def write_summary_html(table: pd.DataFrame, summaries: dict[str, pd.DataFrame], 
              "status kelulusan'>",
              f"<p>{(table['Status'] == completion.LULUS).sum()} dari {len(table)} peserta lulus.</p>"]
     for name, frame in summaries.items():
-        parts.append(f"<h2>{name.replace('Per ', 'Per ')}</h2>")
-        parts.append(frame.to_html(index=False, na_rep="–", escape=True))
+        parts.append(f"<h2>{name}</h2>")
+        parts.append(frame.to_html(index=False, na_rep="–", escape=True, decimal=","))
     parts.append("</body></html>")
     text = "\n".join(parts)
     return _atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
