@@ -5,9 +5,13 @@ nbgrader stays the authority: every submission goes through
 gradebook). This module decides what needs grading, runs submissions in a pool
 of worker processes, survives a bad submission, and reports in Indonesian.
 
-Resuming: a submission counts as graded when ``autograded/<s>/<a>/timestamp.txt``
-equals the submitted one and the gradebook holds the submission. A run that is
-killed half way leaves the rest ungraded, and the next run picks them up.
+Resuming: a submission counts as graded when the gradebook holds it and the
+marker ``autograded/<s>/<a>/.spptik-dinilai.json``, written only after nbgrader
+finished, matches the submitted files (timestamp and hash). A run killed half
+way leaves no marker for what it was doing, and the next run grades it again.
+
+Speed: kernels come from one warm zygote per run (``zygote.py``), inside the
+sandbox (``sandbox.py``); workers share it. See README for the measured figures.
 """
 
 from __future__ import annotations

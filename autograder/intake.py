@@ -259,7 +259,7 @@ def _parse_notebook(data: bytes) -> dict | None:
 # Filing -------------------------------------------------------------------------------
 
 def _stamp(time: datetime) -> str:
-    return time.astimezone(UTC).strftime(TIMESTAMP_FORMAT).replace("UTC", "UTC").strip()
+    return time.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
 
 
 def _folder_stamp(time: datetime) -> str:
