@@ -2,8 +2,9 @@
 
 The interface is Indonesian through ``jupyterlab-language-pack-id-ID``: the
 project writes JupyterLab's ``overrides.json`` (its documented place for
-defaults set by an administrator) in the environment, with the locale and
-with the "official Jupyter news" prompt switched off. nbgrader's extensions
+defaults set by an administrator) in the environment, with the locale, the main
+menu labels the pack leaves in English, and the "official Jupyter news" prompt
+switched off. nbgrader's extensions
 (assignment list, validate, formgrader) and ipywidgets come installed.
 """
 
@@ -16,10 +17,26 @@ from pathlib import Path
 
 from autograder import manifest
 
+# The id-ID language pack translates much of the interface but not the main menu
+# bar (its catalogue has no "menu" context); the menu labels are set here instead.
+MENU_LABELS = {
+    "jp-mainmenu-file": "Berkas",
+    "jp-mainmenu-edit": "Sunting",
+    "jp-mainmenu-view": "Tampilan",
+    "jp-mainmenu-run": "Jalankan",
+    "jp-mainmenu-kernel": "Kernel",
+    "jp-mainmenu-tabs": "Tab",
+    "jp-mainmenu-settings": "Pengaturan",
+    "jp-mainmenu-help": "Bantuan",
+}
+
 OVERRIDES = {
     "@jupyterlab/translation-extension:plugin": {"locale": "id_ID"},
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
                                                     "checkForUpdates": False},
+    "@jupyterlab/mainmenu-extension:plugin": {
+        "menus": [{"id": menu_id, "label": label} for menu_id, label in MENU_LABELS.items()],
+    },
 }
 
 
@@ -38,7 +55,7 @@ def install_overrides() -> Path:
         except ValueError:
             current = {}
     for plugin, values in OVERRIDES.items():
-        current.setdefault(plugin, {}).update(values)
+        current[plugin] = {**current.get(plugin, {}), **values}
     path.write_text(json.dumps(current, indent=2, ensure_ascii=False), encoding="utf-8")
     return path
 

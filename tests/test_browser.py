@@ -102,8 +102,11 @@ def test_participant_runs_a_lesson_and_a_widget_answers(browser, tmp_path):
     with jupyterlab(root) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         open_notebook(page, url, "pelajaran/m00_orientasi.ipynb")
-        # the interface speaks Indonesian where the language pack translates it
+        # the interface speaks Indonesian: the language pack, and the project's menu labels
         assert page.get_by_text("Nama", exact=True).first.is_visible()
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert menus[:4] == ["Berkas", "Sunting", "Tampilan", "Jalankan"], menus
+        assert "Pengaturan" in menus and "Bantuan" in menus
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         slider = page.locator(".widget-slider", has_text="Pengunjung per hari")
         slider.wait_for(timeout=120_000)
