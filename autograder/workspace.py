@@ -18,6 +18,7 @@ Layout (nbgrader's own names, plus the project's):
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import shutil
 import tempfile
@@ -93,8 +94,9 @@ class Workspace:
         return sorted((self.root / "release" / assignment_id).glob("*.ipynb"))
 
     # Contents --------------------------------------------------------------
-    @property
+    @functools.cached_property
     def info(self) -> dict:
+        """kohort.toml, read once (records and gradebook access ask for it often)."""
         import tomllib
 
         return tomllib.loads((self.root / "kohort.toml").read_text(encoding="utf-8"))
@@ -133,7 +135,7 @@ class Workspace:
         coursedir = CourseDirectory(config=config)
         return NbGraderAPI(coursedir=coursedir, config=config)
 
-    @property
+    @functools.cached_property
     def db_url(self) -> str:
         return self.config().CourseDirectory.db_url
 
