@@ -69,3 +69,29 @@ def submission_scores(ws: Workspace) -> pd.DataFrame:
         frame[column] = frame[column].astype(float)
     frame["needs_manual_grade"] = frame["needs_manual_grade"].astype(int).astype(bool)
     return frame[COLUMNS]
+
+
+def cell_scores(ws: Workspace) -> dict[tuple[str, str, str, str], float | None]:
+    """Every graded cell's automatic score, keyed by (participant, assignment, notebook, cell).
+
+    What the grading benchmark and tests compare between plain ``nbgrader autograde``
+    and ``spptik grade``.
+    """
+    from nbgrader.api import (
+        Assignment,
+        Grade,
+        GradeCell,
+        Notebook,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
+
+    with ws.gradebook() as gb:
+        rows = (gb.db.query(SubmittedAssignment.student_id, Assignment.name, Notebook.name,
+                            GradeCell.name, Grade.auto_score)
+                .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+                .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                .join(GradeCell, Grade.cell_id == GradeCell.id).all())
+    return {(s, a, nb, c): score for s, a, nb, c, score in rows}

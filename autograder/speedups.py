@@ -9,7 +9,11 @@ submission went to two things nbgrader repeats for every notebook:
 - opening the gradebook about ten times per submission, each time creating a
   new SQLAlchemy engine and re-checking every table (``create_all``). Here the
   engine is created once per URL and process, and ``create_all`` runs once per
-  engine: the tables exist after ``spptik init``.
+  engine: the tables exist after ``spptik init``;
+- checking nbgrader's cell-metadata schema against the JSON Schema meta-schema
+  for every cell of every notebook (``jsonschema.validate`` does both each
+  call). Here each schema is checked once per process; every cell's metadata is
+  still validated against it, with the same error when it does not match.
 
 The same SQL runs against the same gradebook; only repeated set-up is skipped.
 """
@@ -17,6 +21,7 @@ The same SQL runs against the same gradebook; only repeated set-up is skipped.
 from __future__ import annotations
 
 import functools
+import json
 import os
 
 _applied = False
@@ -55,3 +60,31 @@ def apply() -> None:
         return original_create_all(bind=bind, **kwargs)
 
     metadata.create_all = create_all
+
+    import nbgrader.nbgraderformat.common as nbgrader_format
+
+    nbgrader_format.jsonschema = _SchemaCheckedOnce(nbgrader_format.jsonschema)
+
+
+class _SchemaCheckedOnce:
+    """``jsonschema`` with a ``validate`` that checks each schema itself only once."""
+
+    def __init__(self, jsonschema_module):
+        self._jsonschema = jsonschema_module
+        self._validators: dict[str, object] = {}
+
+    def validate(self, instance, schema, cls=None, *args, **kwargs):
+        js = self._jsonschema
+        key = json.dumps([schema, getattr(cls, "__name__", None), args, kwargs],
+                         sort_keys=True, default=str)
+        validator = self._validators.get(key)
+        if validator is None:
+            cls = cls or js.validators.validator_for(schema)
+            cls.check_schema(schema)
+            validator = self._validators[key] = cls(schema, *args, **kwargs)
+        error = js.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+    def __getattr__(self, name):
+        return getattr(self._jsonschema, name)

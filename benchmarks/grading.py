@@ -16,7 +16,6 @@ import argparse
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,9 @@ os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["
 from autograder import manifest, synthetic  # noqa: E402
 from autograder.grading import default_jobs, grade  # noqa: E402
 from autograder.intake import collect  # noqa: E402
+from autograder.reference import autograde_with_nbgrader  # noqa: E402
 from autograder.roster import write_roster  # noqa: E402
+from autograder.scores import cell_scores  # noqa: E402
 from autograder.workspace import Workspace, init_workspace  # noqa: E402
 
 ERROR_CELL = "raise ValueError('kode peserta yang salah')"
@@ -70,28 +71,6 @@ def make_cohort(root: Path, n: int, seed: int = 11) -> Workspace:
     return ws
 
 
-def cell_scores(ws: Workspace) -> dict:
-    from nbgrader.api import Assignment, Grade, GradeCell, Student, SubmittedAssignment, SubmittedNotebook
-
-    with ws.gradebook() as gb:
-        rows = (gb.db.query(Student.id, Assignment.name, GradeCell.name, Grade.auto_score)
-                .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                .join(Student, SubmittedAssignment.student_id == Student.id)
-                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                .join(GradeCell, Grade.cell_id == GradeCell.id).all())
-    return {(s, a, c): score for s, a, c, score in rows}
-
-
-def run_nbgrader(ws: Workspace) -> float:
-    start = time.perf_counter()
-    for aid in ws.course.assignment_ids:
-        subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "autograde",
-                        aid, "--force", "--log-level=ERROR"], cwd=ws.root, check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100, help="jumlah kiriman")
@@ -108,7 +87,7 @@ def main() -> int:
     peer, ours = Workspace(base / "nbgrader"), Workspace(base / "spptik")
     submissions = sum(1 for _ in ours.submitted.glob("*/*"))
 
-    peer_seconds = run_nbgrader(peer)
+    peer_seconds = autograde_with_nbgrader(peer)
     start = time.perf_counter()
     report = grade(ours, jobs=args.jobs)
     our_seconds = time.perf_counter() - start

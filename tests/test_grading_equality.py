@@ -1,0 +1,130 @@
+"""Fast grading gives nbgrader's own grades, and every submission starts from a clean state.
+
+A small batch with right, partly right, blank, erroring, endless (timeout) and
+tampered answers is graded twice from the same files: by plain
+``nbgrader autograde`` (fresh kernel per notebook) and by ``spptik grade`` (warm
+forked kernels, parallel workers). Every cell's score must agree.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+from autograder import synthetic
+from autograder.grading import GRADED, grade
+from autograder.intake import collect
+from autograder.reference import autograde_with_nbgrader
+from autograder.scores import cell_scores, submission_scores
+from autograder.workspace import Workspace
+
+ASSIGNMENTS = ("m00", "pre")
+
+
+def _set_cell_timeout(ws: Workspace, seconds: int) -> None:
+    meta = ws.root / "kohort.toml"
+    meta.write_text(meta.read_text(encoding="utf-8") + f"cell_timeout = {seconds}\n", encoding="utf-8")
+
+
+def _tamper(nb: dict) -> dict:
+    """Replace the first test cell's code with `pass` (a participant 'fixing' a failing check)."""
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution") and cell["cell_type"] == "code":
+            cell["source"] = "pass"
+            break
+    return nb
+
+
+def _delete_a_test_cell(nb: dict) -> dict:
+    tests = [i for i, c in enumerate(nb["cells"])
+             if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+             and not c["metadata"]["nbgrader"].get("solution")]
+    del nb["cells"][tests[-1]]
+    return nb
+
+
+def _with_extra(nb: dict, code: str, which: int = 0) -> dict:
+    cells = synthetic.answer_cells(nb)
+    cells[which]["source"] += "\n" + code
+    return nb
+
+
+def test_every_cell_scores_as_plain_nbgrader(fresh_cohort, answer_keys, tmp_path):
+    ws = fresh_cohort
+    _set_cell_timeout(ws, 3)
+    ids = sorted(p.id_peserta for p in ws.participants)
+    rng = random.Random(5)
+    inbox = tmp_path / "kiriman"
+    kinds = {
+        "benar": lambda rel, ans: synthetic.fill(rel, ans),
+        "sebagian": lambda rel, ans: synthetic.partly(rel, ans, 0.5, rng),
+        "kosong": lambda rel, ans: rel,
+        "galat": lambda rel, ans: _with_extra(synthetic.fill(rel, ans), "raise ValueError('salah')"),
+        "tanpa_henti": lambda rel, ans: _with_extra(synthetic.fill(rel, ans), "while True:\n    pass", 1),
+        "ubah_tes": lambda rel, ans: _tamper(synthetic.fill(rel, ans)),
+        "hapus_tes": lambda rel, ans: _delete_a_test_cell(synthetic.fill(rel, ans)),
+    }
+    names = list(kinds)
+    plan = [(student, aid, names[(i * len(ids) + j) % len(names)])
+            for i, aid in enumerate(ASSIGNMENTS) for j, student in enumerate(ids)]
+    assert {kind for *_, kind in plan} == set(names)
+    for student, aid, kind in plan:
+        release, answers = answer_keys[aid]
+        synthetic.dump(kinds[kind](release, answers), inbox / f"{student}_{aid}.ipynb")
+    collect(ws, "-", [inbox])
+    peer = Workspace(shutil.copytree(ws.root, tmp_path / "nbgrader-biasa"))
+
+    autograde_with_nbgrader(peer, ASSIGNMENTS)
+    report = grade(ws, jobs=3)
+
+    assert report.count(GRADED) == len(plan), [r.message for r in report.failures]
+    assert "hangat" in report.isolation  # the fast path really ran
+    plain, ours = cell_scores(peer), cell_scores(ws)
+    assert len(plain) > 30
+    differ = {k: (plain.get(k), ours.get(k)) for k in set(plain) | set(ours)
+              if plain.get(k) != ours.get(k)}
+    assert differ == {}
+    totals = submission_scores(ws).set_index(["student", "assignment"])["score"]
+    assert totals.nunique() > 2  # the mix really scored differently
+
+
+def test_no_submission_sees_what_an_earlier_one_did(fresh_cohort, answer_keys, tmp_path):
+    """One worker grades two submissions in turn from the same warm kernel template.
+
+    The first participant's code changes everything it can reach: the course's
+    checking helper, a built-in, pandas' settings, a file next to the notebook.
+    The second participant's work is right; it still gets full marks only if
+    none of that is visible to it.
+    """
+    ws = fresh_cohort
+    first, second = sorted(p.id_peserta for p in ws.participants)[:2]
+    release, answers = answer_keys["m00"]
+    mischief = "\n".join([
+        "import builtins, pandas, coursekit.cek",
+        "builtins.BOCOR = 1",
+        "pandas.set_option('display.max_rows', 1)",
+        "def _selalu_gagal(*a, **k):",
+        "    raise AssertionError('fungsi cek diganti peserta lain')",
+        "coursekit.cek.angka = _selalu_gagal",
+        "open('bocor.txt', 'w').write('x')",
+    ])
+    synthetic.dump(_with_extra(synthetic.fill(release, answers), mischief, 1),
+                   tmp_path / "kiriman" / f"{first}_m00.ipynb")
+    watchful = dict(answers)
+    key3 = next(k for k in answers if k.endswith("_3"))
+    watchful[key3] += (
+        "\nimport builtins, os, pandas\n"
+        "if hasattr(builtins, 'BOCOR') or os.path.exists('bocor.txt') "
+        "or pandas.get_option('display.max_rows') == 1:\n"
+        "    total_pengunjung = 0\n"
+    )
+    synthetic.dump(synthetic.fill(release, watchful), tmp_path / "kiriman" / f"{second}_m00.ipynb")
+    collect(ws, "m00", [tmp_path / "kiriman"])
+
+    report = grade(ws, jobs=1)  # one worker, one kernel template: the order is first, second
+
+    assert "hangat" in report.isolation
+    scores = submission_scores(ws).set_index("student")
+    assert scores.loc[second, "score"] == scores.loc[second, "max_score"] > 0
+    assert scores.loc[first, "score"] < scores.loc[first, "max_score"]  # its own change hit itself
