@@ -61,6 +61,9 @@ class ZygoteKernelManager(AsyncKernelManager):
         if _scratch_root is not None and not self.connection_file:
             # inside the sandbox only the scratch folder is visible
             self.connection_file = str(_scratch_root / f"kernel-{os.getpid()}-{id(self)}.json")
+            # Unix sockets there rather than TCP on the loopback: both ends on this machine
+            self.transport = "ipc"
+            self.ip = str(_scratch_root / f"kernel-{os.getpid()}-{id(self)}-ipc")
         if self.provisioner is None:
             self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id or "zygote",
                                                  kernel_spec=self.kernel_spec, parent=self)

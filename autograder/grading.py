@@ -165,7 +165,7 @@ class KernelSource:
     same grades), still in scratch copies with resource limits.
     """
 
-    def __init__(self, ws: Workspace, warm: bool = True):
+    def __init__(self, ws: Workspace, warm: bool = True, wait: bool = True):
         import tempfile
 
         from autograder import sandbox
@@ -180,8 +180,18 @@ class KernelSource:
             try:
                 self.zygote = ZygoteClient(self.scratch,
                                            wrap=lambda cmd: sandbox.wrap(cmd, self.policy),
-                                           limits=self.limits)
+                                           limits=self.limits, wait=wait)
             except (ZygoteError, OSError):
+                self.zygote = None
+
+    def wait_ready(self) -> None:
+        """Wait for a zygote started with ``wait=False``; workers fall back if it failed."""
+        from autograder.zygote import ZygoteError
+
+        if self.zygote is not None:
+            try:
+                self.zygote.wait_ready()
+            except ZygoteError:
                 self.zygote = None
 
     @property
@@ -217,6 +227,8 @@ def _init_worker(root: str, scratch: str, warm: bool, limits) -> None:
     speedups.apply()
     ws = Workspace(root)
     zygote = ZygoteClient.connect(Path(scratch), limits) if warm else None
+    if zygote is not None and not zygote.wait_for_server():
+        zygote = None  # it failed to start: kernels start the usual way
     execution.activate(zygote, Path(scratch))
     _worker["ws"] = ws
     _worker["api"] = ws.api(isolated=True)
@@ -370,46 +382,66 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
     if on_start:
         on_start(len(work))
     jobs = max(1, jobs or default_jobs())
-    source = KernelSource(ws, warm) if work else None
-    if source:
-        report.isolation = source.describe()
-    initargs = (str(ws.root), str(source.scratch), source.warm, source.limits) if source else ()
+    if not work:
+        report.seconds = time.perf_counter() - started
+        _write_report(ws, report)
+        return report
+    context = _worker_context() if jobs > 1 and len(work) > 1 else None
+    # the zygote preloads while the workers' server does: both take seconds of CPU
+    source = KernelSource(ws, warm, wait=False)
+    initargs = (str(ws.root), str(source.scratch), source.warm, source.limits)
     try:
-        _run(work, jobs, initargs, report, on_result)
+        if context is None:
+            source.wait_ready()
+            _init_worker(*initargs)
+            for job in work:
+                _deliver(grade_one(job), report, on_result)
+        else:
+            _run_pool(context, work, jobs, initargs, source, report, on_result)
     finally:
-        if source:
-            source.close()
+        report.isolation = source.describe()
+        source.close()
     report.seconds = time.perf_counter() - started
     _write_report(ws, report)
     return report
 
 
-def _run(work, jobs, initargs, report, on_result) -> None:
-    if work:
-        if jobs == 1:
-            _init_worker(*initargs)
-            for job in work:
-                result = grade_one(job)
-                report.results.append(result)
-                if on_result:
-                    on_result(result)
-        else:
-            context = multiprocessing.get_context("forkserver")
-            # workers fork from a server that has nbgrader imported already
-            context.set_forkserver_preload(["autograder.grading", "nbgrader.apps"])
-            with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
-                                     initializer=_init_worker, initargs=initargs) as pool:
-                futures = {pool.submit(grade_one, job): job for job in work}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a worker crashed
-                        result = GradeResult(job.student, job.assignment, FAILED,
-                                             message=f"proses penilai berhenti: {exc}")
-                    report.results.append(result)
-                    if on_result:
-                        on_result(result)
+WORKER_PRELOAD = ["autograder.lean", "autograder.grading", "autograder.execution", "nbgrader.apps",
+                  "nbgrader.preprocessors", "nbconvert.exporters", "nbclient"]
+
+
+def _worker_context():
+    """Workers fork from a server that has nbgrader and nbconvert imported (seconds of CPU).
+
+    The server is started here, before the zygote, so that both preload at once.
+    """
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WORKER_PRELOAD)
+    forkserver.ensure_running()
+    return context
+
+
+def _deliver(result: GradeResult, report: GradeReport, on_result) -> None:
+    report.results.append(result)
+    if on_result:
+        on_result(result)
+
+
+def _run_pool(context, work, jobs, initargs, source, report, on_result) -> None:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
+                             initializer=_init_worker, initargs=initargs) as pool:
+        futures = {pool.submit(grade_one, job): job for job in work}
+        source.wait_ready()  # the workers wait for it too, and fall back if it failed
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker crashed
+                result = GradeResult(job.student, job.assignment, FAILED,
+                                     message=f"proses penilai berhenti: {exc}")
+            _deliver(result, report, on_result)
 
 
 def _write_report(ws: Workspace, report: GradeReport) -> Path:

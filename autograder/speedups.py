@@ -8,8 +8,9 @@ submission went to two things nbgrader repeats for every notebook:
   checks the same schema several times faster (``NBFORMAT_VALIDATOR``);
 - opening the gradebook about ten times per submission, each time creating a
   new SQLAlchemy engine and re-checking every table (``create_all``). Here the
-  engine is created once per URL and process, and ``create_all`` runs once per
-  engine: the tables exist after ``spptik init``;
+  engine is created once per URL and process, and ``create_all`` and the
+  listing of existing tables run once per engine: the tables exist after
+  ``spptik init``;
 - checking nbgrader's cell-metadata schema against the JSON Schema meta-schema
   for every cell of every notebook (``jsonschema.validate`` does both each
   call). Here each schema is checked once per process; every cell's metadata is
@@ -61,9 +62,31 @@ def apply() -> None:
 
     metadata.create_all = create_all
 
+    # Gradebook() asks the database for its table names only to know whether it is new
+    original_inspect = nbapi.inspect
+    existing: dict[int, list[str]] = {}
+
+    def inspect(bind):
+        if id(bind) not in existing:
+            names = original_inspect(bind).get_table_names()
+            if not names:
+                return _Tables(names)
+            existing[id(bind)] = names
+        return _Tables(existing[id(bind)])
+
+    nbapi.inspect = inspect
+
     import nbgrader.nbgraderformat.common as nbgrader_format
 
     nbgrader_format.jsonschema = _SchemaCheckedOnce(nbgrader_format.jsonschema)
+
+
+class _Tables:
+    def __init__(self, names: list[str]):
+        self._names = names
+
+    def get_table_names(self) -> list[str]:
+        return list(self._names)
 
 
 class _SchemaCheckedOnce:
