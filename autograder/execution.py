@@ -42,6 +42,9 @@ class ZygoteProvisioner(LocalProvisioner):
         if _zygote is None or not _zygote.alive():
             return await super().launch_kernel(cmd, **kwargs)
         args = cmd[cmd.index("-f"):] if "-f" in cmd else cmd[3:]
+        # Input history in memory: no history file shared by the run's kernels (one
+        # participant's code must never be readable by the next), no writer thread.
+        args = [*args, "--HistoryManager.enabled=False"]
         env = dict(kwargs.get("env") or os.environ)
         if _scratch_root is not None:  # the only writable place inside the sandbox
             env["IPYTHONDIR"] = str(_scratch_root / ".ipython")

@@ -93,7 +93,8 @@ def test_no_submission_sees_what_an_earlier_one_did(fresh_cohort, answer_keys, t
     """One worker grades two submissions in turn from the same warm kernel template.
 
     The first participant's code changes everything it can reach: the course's
-    checking helper, a built-in, pandas' settings, a file next to the notebook.
+    checking helper, a built-in, pandas' settings, a file next to the notebook,
+    and leaves its code in IPython's input history.
     The second participant's work is right; it still gets full marks only if
     none of that is visible to it.
     """
@@ -115,7 +116,8 @@ def test_no_submission_sees_what_an_earlier_one_did(fresh_cohort, answer_keys, t
     key3 = next(k for k in answers if k.endswith("_3"))
     watchful[key3] += (
         "\nimport builtins, os, pandas\n"
-        "if hasattr(builtins, 'BOCOR') or os.path.exists('bocor.txt') "
+        "seen = list(get_ipython().history_manager.search('*_selalu' + '_gagal*', unique=False))\n"
+        "if hasattr(builtins, 'BOCOR') or os.path.exists('bocor.txt') or seen "
         "or pandas.get_option('display.max_rows') == 1:\n"
         "    total_pengunjung = 0\n"
     )
