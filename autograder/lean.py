@@ -1,12 +1,14 @@
-"""Keep one slow, unneeded import out of the grading processes.
+"""Keep one slow, unneeded import out of spptik's processes and the hub's servers.
 
 jsonschema imports ``rfc3987_syntax`` when it is installed (JupyterLab's
 jupyter-events asks for it) to offer the "iri" string format; that module
 builds a whole grammar when imported: about 1.8 s of CPU on this machine, in
-every process that imports nbformat or nbgrader. Grading never checks string
-formats (nbgrader validates cell metadata without a format checker, nbformat
-uses fastjsonschema), so the processes that import this module first mark it
-missing, and jsonschema simply goes without the "iri" format.
+every process that imports nbformat or nbgrader (python-jsonschema/jsonschema#1428).
+No schema these processes check uses that format (nbgrader validates cell
+metadata without a format checker, nbformat uses fastjsonschema, no Jupyter
+event schema asks for "iri"), so the processes that import this module first
+(the ``spptik`` command, grading workers, participants' servers on the hub)
+mark it missing, and jsonschema simply goes without the "iri" format.
 """
 
 from __future__ import annotations

@@ -1,0 +1,16 @@
+"""nbgrader settings of a trainer's JupyterLab on the training site: the cohort workspace.
+
+Found through JUPYTER_CONFIG_PATH, which the hub sets per user (autograder/hub.py).
+The formgrader, `spptik` and nbgrader's CLI read the same settings (kohort.toml;
+SPPTIK_EXCHANGE and SPPTIK_DB_URL from the hub).
+"""
+import os
+
+from autograder.nbgrader_settings import configure_workspace
+
+c = get_config()  # noqa: F821
+
+configure_workspace(c, os.environ["SPPTIK_KOHORT"])
+# several trainers share the cohort folder through their group
+if os.environ.get("SPPTIK_GROUPSHARED") == "1":
+    c.CourseDirectory.groupshared = True
