@@ -321,7 +321,7 @@ def demo(out, participants, jobs):
     console.print(f"Umpan balik:        {result.workspace.feedback}")
 
 
-# The training site on JupyterHub (autograder/hub.py) -------------------------------------
+# The training site on JupyterHub (autograder/hub*.py) ------------------------------------
 
 @main.group(help="Situs pelatihan di JupyterHub: akun dari daftar peserta, exchange nbgrader, "
                  "layanan hub, dan pengambilan kiriman dari exchange.")
@@ -363,13 +363,13 @@ def _default_card(ws) -> Path:
 def situs_akun(folder, trainers, kartu, dry_run):
     import subprocess
 
-    from autograder import hub
+    from autograder import hub, hub_setup
 
     ws = open_workspace(folder)
     card = Path(kartu) if kartu else _default_card(ws)
     try:
-        accounts = hub.plan_accounts(ws.participants, hub.parse_trainers(trainers))
-        result = hub.create_accounts(accounts, card, dry_run=dry_run, echo=_plain)
+        accounts = hub_setup.plan_accounts(ws.participants, hub.parse_trainers(trainers))
+        result = hub_setup.create_accounts(accounts, card, dry_run=dry_run, echo=_plain)
     except (hub.SiteError, RosterError) as exc:
         fail(str(exc))
     except subprocess.CalledProcessError as exc:
@@ -397,14 +397,14 @@ def situs_akun(folder, trainers, kartu, dry_run):
 def situs_siapkan(folder, trainers, exchange, port, kartu, tanpa_systemd, dry_run):
     import subprocess
 
-    from autograder import hub
+    from autograder import hub, hub_setup
 
     ws = open_workspace(folder)
     settings = _site_settings(ws.root, trainers, exchange, port, check_exchange=False)
     card = Path(kartu) if kartu else _default_card(ws)
     try:
-        result = hub.bring_up(settings, ws.participants, card, dry_run=dry_run,
-                              start=not tanpa_systemd, echo=_plain)
+        result = hub_setup.bring_up(settings, ws.participants, card, dry_run=dry_run,
+                                    start=not tanpa_systemd, echo=_plain)
     except hub.SiteError as exc:
         fail(str(exc))
     except subprocess.CalledProcessError as exc:
@@ -424,12 +424,12 @@ def situs_siapkan(folder, trainers, exchange, port, kartu, tanpa_systemd, dry_ru
 @click.option("--exchange", type=click.Path(file_okay=False), default=None,
               help="Folder exchange (bawaan: SPPTIK_EXCHANGE atau kohort.toml).")
 def situs_ambil(folder, exchange):
-    from autograder import hub
+    from autograder import hub, hub_exchange
 
     ws = open_workspace(folder)
     try:
         with console.status("Mengambil kiriman dari exchange…"):
-            result = hub.collect_exchange(ws, Path(exchange) if exchange else None)
+            result = hub_exchange.collect_exchange(ws, Path(exchange) if exchange else None)
     except hub.SiteError as exc:
         fail(str(exc))
     console.print(f"{len(result.new)} kiriman baru di exchange, {result.seen} sudah diambil sebelumnya.")
@@ -448,20 +448,20 @@ def situs_ambil(folder, exchange):
               help="Berkas pengaturan situs (bawaan /etc/spptik/situs.env).")
 @click.option("--serentak", type=int, default=6, help="Berapa server dinyalakan bersamaan (bawaan 6).")
 def situs_mulai(env_file, serentak):
-    from autograder import hub
+    from autograder import hub, hub_setup
 
     try:
-        env = hub.read_env_file(Path(env_file))
+        env = hub_setup.read_env_file(Path(env_file))
         token = env.get("SPPTIK_HUB_API_TOKEN") or fail(
             f"SPPTIK_HUB_API_TOKEN tidak ada di {env_file}: jalankan ulang 'spptik situs siapkan'")
-        url = hub.site_url(env)
-        names = hub.participants_to_start(url, token)
+        url = hub_setup.site_url(env)
+        names = hub_setup.participants_to_start(url, token)
         if not names:
             console.print("Semua server peserta sudah menyala.")
             return
         with progress_bar("Menyalakan server peserta") as (on_start, advance):
             on_start(len(names))
-            failed = hub.start_servers(url, token, names, at_once=max(1, serentak), on_ready=advance)
+            failed = hub_setup.start_servers(url, token, names, at_once=max(1, serentak), on_ready=advance)
     except hub.SiteError as exc:
         fail(str(exc))
     for name, why in failed.items():

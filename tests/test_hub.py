@@ -1,4 +1,4 @@
-"""The training site on JupyterHub (autograder/hub.py, deploy/jupyterhub/).
+"""The training site on JupyterHub (autograder/hub*.py, deploy/jupyterhub/).
 
 ``test_training_site`` starts a real JupyterHub on 127.0.0.1 with the project's own
 ``jupyterhub_config.py`` (configurable-http-proxy from npm; only the authenticator and
@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from autograder import hub, manifest, synthetic
+from autograder import hub, hub_exchange, hub_setup, manifest, synthetic
 from autograder.cli import main as cli
 from autograder.roster import Participant, write_roster
 from autograder.workspace import Workspace
@@ -85,8 +85,8 @@ class Site:
 
     def start_servers(self, names, timeout: float = 150) -> None:
         """All at once, as a room full of participants logging in (the site's own function)."""
-        failed = hub.start_servers(self.url, self.admin_token, names, at_once=len(names),
-                                   timeout=timeout, poll=0.3)
+        failed = hub_setup.start_servers(self.url, self.admin_token, names, at_once=len(names),
+                                         timeout=timeout, poll=0.3)
         assert not failed, failed
 
     def user_token(self, name: str) -> str:
@@ -195,7 +195,7 @@ def test_training_site(fresh_cohort, tmp_path):
     ws = fresh_cohort  # made by init_workspace from synthetic.make_roster (conftest)
     course_id = ws.info["course_id"]
     exchange = tmp_path / "exchange"
-    hub.prepare_exchange(exchange, course_id)
+    hub_exchange.prepare_exchange(exchange, course_id)
     people = ws.participants[:2]
     roster = tmp_path / "peserta-situs.csv"  # who may log in: two of the cohort
     write_roster(people, roster)
@@ -301,7 +301,7 @@ def cohort(fresh_cohort):
 def site_env(cohort: Workspace, tmp_path: Path, **extra) -> dict[str, str]:
     exchange = tmp_path / "exchange"
     if not exchange.exists():
-        hub.prepare_exchange(exchange, cohort.info["course_id"])
+        hub_exchange.prepare_exchange(exchange, cohort.info["course_id"])
     env = {"SPPTIK_KOHORT": str(cohort.root), "SPPTIK_FASILITATOR": "Pelatih1, pelatih2",
            "SPPTIK_EXCHANGE": str(exchange), "SPPTIK_HUB_DATA": str(tmp_path / "hub")}
     env.update(extra)
@@ -421,7 +421,7 @@ def test_bad_ids_refuse_all_accounts():
     people = [Participant("0001", "Ani Lubis", "P", "Perpustakaan Desa", "desa"),
               Participant("PST-0002", "Budi", "L", "Perpustakaan Desa", "desa")]
     with pytest.raises(hub.SiteError) as info:
-        hub.plan_accounts(people, ["pelatih"])
+        hub_setup.plan_accounts(people, ["pelatih"])
     assert "'0001' tidak dapat menjadi nama akun Linux" in str(info.value)
     assert "Ubah id_peserta" in str(info.value)
 
@@ -450,9 +450,9 @@ def test_accounts_card_is_private(cohort, tmp_path, monkeypatch):
     def fake_run(command, **kwargs):  # no real accounts in tests
         calls.append((command, kwargs.get("input")))
 
-    accounts = hub.plan_accounts(cohort.participants, ["pelatih"])
+    accounts = hub_setup.plan_accounts(cohort.participants, ["pelatih"])
     card = tmp_path / "rahasia" / "kartu.csv"
-    result = hub.create_accounts(accounts, card, run=fake_run, echo=lambda _text: None)
+    result = hub_setup.create_accounts(accounts, card, run=fake_run, echo=lambda _text: None)
     assert len(result.created) == len(cohort.participants) + 1
     assert stat.S_IMODE(card.stat().st_mode) == 0o600
     rows = card.read_text(encoding="utf-8-sig").splitlines()
@@ -467,7 +467,7 @@ def test_accounts_card_is_private(cohort, tmp_path, monkeypatch):
         name, password = row.split(",")[:2]
         assert passwords[name] == password and len(password) == 14
     with pytest.raises(hub.SiteError, match="di dalam repositori"):
-        hub.create_accounts(accounts, manifest.REPO_ROOT / "kartu.csv", run=fake_run)
+        hub_setup.create_accounts(accounts, manifest.REPO_ROOT / "kartu.csv", run=fake_run)
 
 
 def test_bring_up_dry_run(cohort, tmp_path):
@@ -475,24 +475,24 @@ def test_bring_up_dry_run(cohort, tmp_path):
     settings = hub.settings_from_env(site_env(cohort, tmp_path, SPPTIK_EXCHANGE=str(tmp_path / "ex")),
                                      check_exchange=False)
     shown = []
-    result = hub.bring_up(settings, cohort.participants, None, dry_run=True, env_file=env_file,
-                          unit_file=unit, echo=shown.append)
+    result = hub_setup.bring_up(settings, cohort.participants, None, dry_run=True, env_file=env_file,
+                                unit_file=unit, echo=shown.append)
     assert not env_file.exists() and not unit.exists() and not (tmp_path / "ex").exists()
     text = "\n".join(shown)
     assert f"chown -R pelatih1:spptik-fasilitator {cohort.root}" in text
     assert "chmod -R o-rwx" in text and str(manifest.REPO_ROOT / "source") in text
     assert "systemctl enable --now spptik-hub" in text
     assert ["systemctl", "daemon-reload"] in result.commands
-    unit_text = hub.systemd_unit_text(env_file)
+    unit_text = hub_setup.systemd_unit_text(env_file)
     assert f"-f {HUB_CONFIG}" in unit_text and f"EnvironmentFile={env_file}" in unit_text
-    env_text = hub.env_file_text(settings)
+    env_text = hub_setup.env_file_text(settings)
     assert f"SPPTIK_KOHORT={cohort.root}" in env_text and "SPPTIK_FASILITATOR=pelatih1,pelatih2" in env_text
 
 
 # The exchange ----------------------------------------------------------------------------
 
 def test_exchange_folders_follow_nbgrader(tmp_path):
-    made = hub.prepare_exchange(tmp_path / "exchange", "kursus")
+    made = hub_exchange.prepare_exchange(tmp_path / "exchange", "kursus")
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in made}
     assert stat.S_IMODE((tmp_path / "exchange").stat().st_mode) == 0o1777
     assert modes == {"kursus": 0o755, "outbound": 0o755, "inbound": 0o3733}
@@ -511,8 +511,8 @@ def test_collect_from_exchange(fresh_cohort, tmp_path, answer_keys):
     ws = fresh_cohort
     exchange = tmp_path / "exchange"
     course_id = ws.info["course_id"]
-    hub.prepare_exchange(exchange, course_id)
-    hub.set_cohort_exchange(ws.root, exchange)
+    hub_exchange.prepare_exchange(exchange, course_id)
+    hub_exchange.set_cohort_exchange(ws.root, exchange)
     assert Workspace(ws.root).config().Exchange.root == str(exchange)
     release, answers = answer_keys["m00"]
     inbound = exchange / course_id / "inbound"
@@ -522,7 +522,7 @@ def test_collect_from_exchange(fresh_cohort, tmp_path, answer_keys):
     (inbound / "bukan-kiriman").mkdir()
     (inbound / "bukan-kiriman" / "timestamp.txt").write_text("x")
 
-    first = hub.collect_exchange(Workspace(ws.root))
+    first = hub_exchange.collect_exchange(Workspace(ws.root))
     assert len(first.new) == 3 and first.pending == 1
     assert first.refused == [("bukan-kiriman", "nama folder bukan nama kiriman nbgrader "
                                                 "(peserta+tugas+waktu)")]
@@ -532,7 +532,7 @@ def test_collect_from_exchange(fresh_cohort, tmp_path, answer_keys):
 
     (inbound / next(p.name for p in inbound.iterdir() if p.name.startswith("pst-0003")) /
      "timestamp.txt").write_text("2025-05-10 10:06:00.000000 UTC")
-    second = hub.collect_exchange(Workspace(ws.root))
+    second = hub_exchange.collect_exchange(Workspace(ws.root))
     assert second.seen == 3 and len(second.new) == 1
     assert (ws.submitted / "PST-0003" / "m00" / "m00.ipynb").is_file()
 

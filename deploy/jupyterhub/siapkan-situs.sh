@@ -9,7 +9,7 @@
 # 2. the cohort (spptik init) when --roster is given and the folder does not exist yet
 # 3. spptik situs siapkan: accounts from the roster (passwords to the trainer-only card),
 #    the exchange folder, permissions, /etc/spptik/situs.env and the systemd unit spptik-hub
-# Messages are in Indonesian; the logic is in autograder/hub.py.
+# Messages are in Indonesian; the logic is in autograder/hub_setup.py (with hub.py, hub_exchange.py).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -39,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from autograder import hub, synthetic  # noqa: E402
+from autograder import hub, hub_exchange, hub_setup, synthetic  # noqa: E402
 from autograder.roster import write_roster  # noqa: E402
 from autograder.workspace import init_workspace  # noqa: E402
 
@@ -161,7 +161,7 @@ def measure(n: int, base_dir: Path, cohort: Path, with_kernel: bool, at_once: in
     work.mkdir()
     exchange = work / "exchange"
     course_id = hub.cohort_info(cohort)["course_id"]
-    hub.prepare_exchange(exchange, course_id)
+    hub_exchange.prepare_exchange(exchange, course_id)
     token, port = os.urandom(24).hex(), free_port()
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
            "SPPTIK_KOHORT": str(cohort), "SPPTIK_FASILITATOR": TRAINER,
@@ -200,7 +200,7 @@ def measure(n: int, base_dir: Path, cohort: Path, with_kernel: bool, at_once: in
             ready_at[name] = time.monotonic() - t1
 
         # the whole room at once (at_once=n): the worst case of a first login
-        failed = hub.start_servers(base, token, users, at_once=at_once or n, on_ready=ready)
+        failed = hub_setup.start_servers(base, token, users, at_once=at_once or n, on_ready=ready)
         if failed:
             raise RuntimeError(f"{len(failed)} dari {n} server gagal mulai: {failed}")
         result["all_ready_s"] = round(max(ready_at.values()), 1)
