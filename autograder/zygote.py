@@ -87,6 +87,8 @@ def _warm_caches() -> None:
     import linecache
 
     _reuse_traceback_lexer()
+    _remember_files_of_no_module()
+    _plain_exception_storage()
     try:
         from IPython.core import ultratb
         from IPython.core.inputtransformer2 import TransformerManager
@@ -166,6 +168,61 @@ def _reuse_traceback_lexer() -> None:
     if getattr(stack_data.core, "_pygmented_with_ranges", None) is original:
         stack_data.core._pygmented_with_ranges = pygmented_with_ranges
         stack_data.utils._pygmented_with_ranges = pygmented_with_ranges
+
+
+def _remember_files_of_no_module() -> None:
+    """``inspect.getmodule``: remember that a notebook cell's file belongs to no module.
+
+    Formatting a traceback asks ``inspect.getmodule`` about each frame several
+    times. For a frame of a notebook cell the answer is always "no module", found
+    only after walking every loaded module (over a thousand here: pandas,
+    matplotlib, IPython), each time; that walk was most of a traceback's cost.
+    After the first such answer for a frame's file, the file is entered in
+    inspect's own file-to-module table under a name no module has, so the next
+    question about it gets the same answer (no module) at once.
+    """
+    import inspect
+
+    original = inspect.getmodule
+    no_module = "<bukan modul>"
+
+    def getmodule(object, _filename=None):  # noqa: A002 - inspect's own parameter name
+        module = original(object, _filename)
+        if module is None and (inspect.isframe(object) or inspect.iscode(object)
+                               or inspect.istraceback(object)):
+            try:
+                inspect.modulesbyfile.setdefault(inspect.getabsfile(object, _filename), no_module)
+            except (TypeError, OSError):
+                pass
+        return module
+
+    inspect.getmodule = getmodule
+
+
+def _plain_exception_storage() -> None:
+    """With input history off (as grading kernels run), store exceptions without colouring.
+
+    IPython 9 formats every exception a second time, coloured like the one shown,
+    only to keep it in the history manager's ``exceptions``. Grading kernels keep
+    no history (``HistoryManager.enabled=False``, see execution.py), so there the
+    record is the plain Python traceback; what the notebook shows is unchanged.
+    """
+    try:
+        from IPython.core.interactiveshell import InteractiveShell
+    except ImportError:
+        return
+    original = InteractiveShell._format_exception_for_storage
+
+    def format_for_storage(self, exception, *args, **kwargs):
+        history = getattr(self, "history_manager", None)
+        if history is not None and not history.enabled:
+            import traceback
+
+            return {"ename": type(exception).__name__, "evalue": str(exception),
+                    "traceback": traceback.format_exception(exception)}
+        return original(self, exception, *args, **kwargs)
+
+    InteractiveShell._format_exception_for_storage = format_for_storage
 
 
 def _child(request: dict) -> None:
