@@ -16,8 +16,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
+from queue import Empty
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from nbgrader.preprocessors import Execute
@@ -59,7 +62,52 @@ class ZygoteProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+class PromptKernelClient(AsyncKernelClient):
+    """jupyter_client's client, ready as soon as the kernel has answered on both channels.
+
+    jupyter_client's ``wait_for_ready``, after the kernel_info reply, reads IOPub
+    until it has been quiet for 0.2 s: for a forked kernel, idle time on every
+    notebook. Here the wait ends when IOPub brings the kernel's "idle" status for
+    one of our kernel_info requests: IOPub is then connected, and the kernel sends
+    that status after its reply, so both have arrived. As in jupyter_client, the
+    request is repeated until IOPub answers (a subscriber can miss the first
+    messages), and a dead kernel or the timeout ends the wait with an error.
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        sent: set[str] = set()
+        while True:
+            sent.add(self.kernel_info())
+            retry_at = time.monotonic() + 1.0
+            while time.monotonic() < min(retry_at, deadline):
+                try:
+                    msg = await self.iopub_channel.get_msg(timeout=0.05)
+                except Empty:
+                    continue
+                if (msg["msg_type"] == "status"
+                        and msg["content"].get("execution_state") == "idle"
+                        and msg["parent_header"].get("msg_id") in sent):
+                    await self._take_kernel_info_reply(sent)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    async def _take_kernel_info_reply(self, sent: set[str]) -> None:
+        while True:
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                return
+            if msg["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") in sent:
+                self._handle_kernel_info_reply(msg)
+                return
+
+
 class ZygoteKernelManager(AsyncKernelManager):
+    client_class = "autograder.execution.PromptKernelClient"
     async def _async_pre_start_kernel(self, **kw):
         if _scratch_root is not None and not self.connection_file:
             # inside the sandbox only the scratch folder is visible
