@@ -165,7 +165,7 @@ class KernelSource:
     same grades), still in scratch copies with resource limits.
     """
 
-    def __init__(self, ws: Workspace, warm: bool = True, wait: bool = True):
+    def __init__(self, ws: Workspace, warm: bool = True):
         import tempfile
 
         from autograder import sandbox
@@ -180,12 +180,12 @@ class KernelSource:
             try:
                 self.zygote = ZygoteClient(self.scratch,
                                            wrap=lambda cmd: sandbox.wrap(cmd, self.policy),
-                                           limits=self.limits, wait=wait)
+                                           limits=self.limits)
             except (ZygoteError, OSError):
                 self.zygote = None
 
     def wait_ready(self) -> None:
-        """Wait for a zygote started with ``wait=False``; workers fall back if it failed."""
+        """Wait for the zygote to preload (it starts in the background); workers fall back if it failed."""
         from autograder.zygote import ZygoteError
 
         if self.zygote is not None:
@@ -388,7 +388,7 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
         return report
     context = _worker_context() if jobs > 1 and len(work) > 1 else None
     # the zygote preloads while the workers' server does: both take seconds of CPU
-    source = KernelSource(ws, warm, wait=False)
+    source = KernelSource(ws, warm)
     initargs = (str(ws.root), str(source.scratch), source.warm, source.limits)
     try:
         if context is None:

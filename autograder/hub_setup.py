@@ -450,3 +450,21 @@ def participants_to_start(url: str, token: str) -> list[str]:
         raise SiteError(f"hub tidak memberi daftar pengguna: {users}")
     return sorted(u["name"] for u in users
                   if not u.get("admin") and not (u.get("servers") or {}).get("", {}).get("ready"))
+
+
+def stop_hub(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Stop a JupyterHub started as ``proc`` (its own process group).
+
+    SIGTERM lets the hub stop the servers and the proxy it started; if it has not
+    ended within ``timeout`` seconds, its whole process group is killed.
+    """
+    import signal
+
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

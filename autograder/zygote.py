@@ -101,10 +101,9 @@ def _warm_caches() -> None:
         try:
             exec(compile(WARM_SOURCE, name, "exec"), {"__name__": "__pemanasan__"})
         except AssertionError as exc:
-            for theme in ("neutral", "nocolor", "linux", "lightbg"):
-                for mode in ("Context", "Verbose"):
-                    formatter = ultratb.AutoFormattedTB(mode=mode, theme_name=theme, tb_offset=0)
-                    formatter.structured_traceback(type(exc), exc, exc.__traceback__)
+            # IPython's defaults in a kernel: the "neutral" theme, "Context" mode
+            formatter = ultratb.AutoFormattedTB(mode="Context", theme_name="neutral", tb_offset=0)
+            formatter.structured_traceback(type(exc), exc, exc.__traceback__)
             import traceback
 
             traceback.format_exception(exc)
@@ -318,8 +317,8 @@ class ZygoteClient:
         client.limits = limits
         return client
 
-    def __init__(self, scratch: Path, wrap=None, limits: tuple[int, int, int] | None = None,
-                 wait: bool = True):
+    def __init__(self, scratch: Path, wrap=None, limits: tuple[int, int, int] | None = None):
+        """Start the zygote; it preloads in the background until ``wait_ready``."""
         self.scratch = Path(scratch)
         self.socket_path = str(self.scratch / "zygote.sock")
         self.limits = limits
@@ -333,8 +332,6 @@ class ZygoteClient:
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env,
                                         cwd=str(self.scratch), start_new_session=True,
                                         preexec_fn=_die_with_parent)
-        if wait:
-            self.wait_ready()
 
     def wait_ready(self) -> None:
         """Block until the zygote has preloaded; on failure stop it and tell waiting clients."""

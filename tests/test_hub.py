@@ -159,13 +159,7 @@ def running_hub(base: Path, cohort: Path, exchange: Path, roster: Path):
         yield site
     finally:
         # the hub stops the servers and the proxy it started (cleanup_servers, cleanup_proxy)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=45)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        hub_setup.stop_hub(proc, timeout=45)
         log.close()
         leftovers = {}
         for _ in range(20):  # servers and kernels may take a moment after the hub exits

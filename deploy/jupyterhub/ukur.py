@@ -255,12 +255,7 @@ def measure(n: int, base_dir: Path, cohort: Path, with_kernel: bool, at_once: in
         result["mem_available_gb"] = round(int(info["MemAvailable"].split()[0]) / 1024 / 1024, 1)
     finally:
         t3 = time.monotonic()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        hub_setup.stop_hub(proc, timeout=120)
         result["hub_stop_s"] = round(time.monotonic() - t3, 1)
         log.close()
         time.sleep(1)
