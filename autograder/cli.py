@@ -25,7 +25,6 @@ from rich.progress import (
 from rich.table import Table
 
 import autograder.lean  # noqa: F401 - first: keeps a slow import out (see lean.py)
-from autograder import completion
 from autograder.manifest import ManifestError
 from autograder.roster import RosterError
 from autograder.workspace import Workspace, WorkspaceError
@@ -198,6 +197,8 @@ def print_export(result) -> None:
     summary = Table(title="Status kelulusan")
     summary.add_column("Status")
     summary.add_column("Jumlah", justify="right")
+    from autograder import completion
+
     for status in (completion.LULUS, completion.BELUM_LULUS, completion.MENUNGGU):
         summary.add_row(status, str(int(counts.get(status, 0))))
     console.print(summary)

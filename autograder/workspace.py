@@ -24,14 +24,18 @@ import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nbgrader.api import Gradebook
-from nbgrader.apps import NbGraderAPI
-from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from autograder import manifest, nbgrader_settings
 from autograder.roster import Participant, read_roster, write_roster
+
+if TYPE_CHECKING:
+    from nbgrader.apps import NbGraderAPI
+
+# nbgrader is imported where it is used: importing it costs over a second of CPU (it
+# loads jupyter_server), which the main process of `spptik grade` does not need.
 
 CONFIG_TEMPLATE = '''"""nbgrader configuration of this cohort workspace (written by `spptik init`)."""
 import os
@@ -131,6 +135,9 @@ class Workspace:
 
     def api(self, isolated: bool = False) -> NbGraderAPI:
         """nbgrader's API on this workspace; ``isolated`` runs kernels as execution.py says."""
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
         config = self.config(isolated)
         coursedir = CourseDirectory(config=config)
         return NbGraderAPI(coursedir=coursedir, config=config)
@@ -139,8 +146,16 @@ class Workspace:
     def db_url(self) -> str:
         return self.config().CourseDirectory.db_url
 
+    def engine(self):
+        """An SQLAlchemy engine on the gradebook, for plain SQL reads (no nbgrader import)."""
+        from sqlalchemy import create_engine
+
+        return create_engine(self.db_url)
+
     @contextlib.contextmanager
     def gradebook(self):
+        from nbgrader.api import Gradebook
+
         gb = Gradebook(self.db_url, self.info.get("course_id", "spptik"))
         try:
             yield gb
