@@ -25,36 +25,55 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from nbgrader.preprocessors import Execute
 
-from autograder.zygote import ForkedKernelProcess, ZygoteClient
+from autograder.zygote import KERNEL_ARGS, ForkedKernelProcess, ZygoteClient
 
 _zygote: ZygoteClient | None = None
+_zygote_confirmed = False
 _scratch_root: Path | None = None
 
 
 def activate(zygote: ZygoteClient | None, scratch_root: Path) -> None:
-    """Set the zygote and scratch folder used by this process's grading."""
-    global _zygote, _scratch_root
+    """Set the zygote and scratch folder used by this process's grading.
+
+    The zygote may still be preloading: the first kernel waits for it (meanwhile
+    the worker sanitises its first submission), and starts the usual way if it failed.
+    """
+    global _zygote, _zygote_confirmed, _scratch_root
     _zygote = zygote
+    _zygote_confirmed = zygote is not None and zygote.process is not None
     _scratch_root = Path(scratch_root)
+
+
+def _ready_zygote() -> ZygoteClient | None:
+    global _zygote, _zygote_confirmed
+    if _zygote is not None and not _zygote_confirmed:
+        if _zygote.wait_for_server():
+            _zygote_confirmed = True
+        else:
+            _zygote = None
+    if _zygote is not None and not _zygote.alive():
+        return None
+    return _zygote
 
 
 class ZygoteProvisioner(LocalProvisioner):
     """nbclient's local provisioner, launching by fork from the warm zygote."""
 
     async def launch_kernel(self, cmd, **kwargs):
-        if _zygote is None or not _zygote.alive():
+        zygote = _ready_zygote()
+        if zygote is None:
             return await super().launch_kernel(cmd, **kwargs)
         args = cmd[cmd.index("-f"):] if "-f" in cmd else cmd[3:]
         # Input history in memory: no history file shared by the run's kernels (one
         # participant's code must never be readable by the next), no writer thread.
-        args = [*args, "--HistoryManager.enabled=False"]
+        args = [*args, *KERNEL_ARGS]  # --HistoryManager.enabled=False
         env = dict(kwargs.get("env") or os.environ)
         if _scratch_root is not None:  # the only writable place inside the sandbox
             env["IPYTHONDIR"] = str(_scratch_root / ".ipython")
             env["MPLCONFIGDIR"] = str(_scratch_root / ".matplotlib")
             env["TMPDIR"] = str(_scratch_root)
         cwd = str(kwargs.get("cwd") or os.getcwd())
-        pid = _zygote.spawn(args, cwd, env)
+        pid = zygote.spawn(args, cwd, env)
         self.process = ForkedKernelProcess(pid)
         self.pid = pid
         self.pgid = pid  # the child calls setsid()
@@ -106,8 +125,21 @@ class PromptKernelClient(AsyncKernelClient):
                 return
 
 
+_kernel_specs: dict[str, object] = {}
+
+
 class ZygoteKernelManager(AsyncKernelManager):
     client_class = "autograder.execution.PromptKernelClient"
+
+    @property
+    def kernel_spec(self):
+        """The kernel's spec, looked up once per grading process (the folders do not change)."""
+        if self._kernel_spec is None and self.kernel_name != "":
+            if self.kernel_name not in _kernel_specs:
+                _kernel_specs[self.kernel_name] = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
+            self._kernel_spec = _kernel_specs[self.kernel_name]
+        return self._kernel_spec
+
     async def _async_pre_start_kernel(self, **kw):
         if _scratch_root is not None and not self.connection_file:
             # inside the sandbox only the scratch folder is visible

@@ -58,6 +58,7 @@ def _preload() -> None:
         except Exception:  # noqa: BLE001
             pass
     _warm_caches()
+    _prepare_kernel_app()
     import threading
 
     if threading.active_count() != 1:  # forking a process with threads is unsafe
@@ -68,7 +69,11 @@ def _preload() -> None:
     gc.freeze()  # the children's garbage collector leaves the shared pages alone
 
 
-WARM_SOURCE = "def periksa(nilai):\n    assert nilai == 2, 'contoh pemanasan'\n\nperiksa(1)\n"
+WARM_SOURCES = [
+    "def periksa(nilai):\n    assert nilai == 2, 'contoh pemanasan'\n\nperiksa(1)\n",
+    # a course check failing inside coursekit: its file is then read and parsed once here
+    "from coursekit import cek\n\ncek.terisi(..., 'contoh pemanasan')\n",
+]
 
 
 def _warm_caches() -> None:
@@ -84,34 +89,22 @@ def _warm_caches() -> None:
     computes and prints is unchanged.
     """
     import io
-    import linecache
 
     _reuse_traceback_lexer()
+    _reuse_traceback_styles()
     _remember_files_of_no_module()
     _plain_exception_storage()
     try:
-        from IPython.core import ultratb
-        from IPython.core.inputtransformer2 import TransformerManager
         from jupyter_client import localinterfaces
 
         localinterfaces.localhost()
-        TransformerManager().transform_cell(WARM_SOURCE)
-        name = "<spptik-pemanasan>"
-        linecache.cache[name] = (len(WARM_SOURCE), None, WARM_SOURCE.splitlines(True), name)
-        try:
-            exec(compile(WARM_SOURCE, name, "exec"), {"__name__": "__pemanasan__"})
-        except AssertionError as exc:
-            # IPython's defaults in a kernel: the "neutral" theme, "Context" mode
-            formatter = ultratb.AutoFormattedTB(mode="Context", theme_name="neutral", tb_offset=0)
-            formatter.structured_traceback(type(exc), exc, exc.__traceback__)
-            import traceback
-
-            traceback.format_exception(exc)
-            exc.__traceback__ = None
-        finally:
-            linecache.cache.pop(name, None)
     except Exception:  # noqa: BLE001 - warming only saves time; a kernel works without it
         pass
+    for number, source in enumerate(WARM_SOURCES):
+        try:
+            _format_warm_traceback(source, f"<spptik-pemanasan-{number}>")
+        except Exception:  # noqa: BLE001
+            pass
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -124,6 +117,28 @@ def _warm_caches() -> None:
         FigureCanvasAgg(figure).print_png(io.BytesIO())
     except Exception:  # noqa: BLE001
         pass
+
+
+def _format_warm_traceback(source: str, name: str) -> None:
+    """Run ``source`` (it fails) and format its traceback as a kernel would."""
+    import linecache
+    import traceback
+
+    from IPython.core import ultratb
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    TransformerManager().transform_cell(source)
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    try:
+        exec(compile(source, name, "exec"), {"__name__": "__pemanasan__"})
+    except AssertionError as exc:
+        # IPython's defaults in a kernel: the "neutral" theme, "Context" mode
+        formatter = ultratb.AutoFormattedTB(mode="Context", theme_name="neutral", tb_offset=0)
+        formatter.structured_traceback(type(exc), exc, exc.__traceback__)
+        traceback.format_exception(exc)
+        exc.__traceback__ = None
+    finally:
+        linecache.cache.pop(name, None)
 
 
 def _reuse_traceback_lexer() -> None:
@@ -167,6 +182,56 @@ def _reuse_traceback_lexer() -> None:
     if getattr(stack_data.core, "_pygmented_with_ranges", None) is original:
         stack_data.core._pygmented_with_ranges = pygmented_with_ranges
         stack_data.utils._pygmented_with_ranges = pygmented_with_ranges
+
+
+def _reuse_traceback_styles() -> None:
+    """IPython's coloured tracebacks with one style class and one colour table per style.
+
+    For every traceback, IPython asks stack_data for a new pygments style class
+    (the theme's colours plus the highlight of the failing expression), and
+    pygments' 256-colour formatter then matches every colour of that style to the
+    terminal palette again (profiled: about a tenth of a failing cell's cost).
+    Here the same style and modifier give the same class, and a formatter for a
+    style already seen copies its colour table instead of recomputing it. The
+    escape codes written are the same.
+    """
+    try:
+        import stack_data
+        import stack_data.core
+        from pygments.formatters.terminal256 import Terminal256Formatter
+    except ImportError:
+        return
+
+    original_style = stack_data.core.style_with_executing_node
+    styles: dict = {}
+
+    def style_with_executing_node(style, modifier):
+        try:
+            return styles[(style, modifier)]
+        except KeyError:
+            made = styles[(style, modifier)] = original_style(style, modifier)
+            return made
+        except TypeError:  # an unhashable argument: as stack_data does
+            return original_style(style, modifier)
+
+    if getattr(stack_data, "style_with_executing_node", None) is original_style:
+        stack_data.style_with_executing_node = style_with_executing_node
+        stack_data.core.style_with_executing_node = style_with_executing_node
+
+    original_setup = Terminal256Formatter._setup_styles
+    tables: dict = {}
+
+    def _setup_styles(self):
+        key = (type(self), self.style, self.usebold, self.useunderline, self.useitalic)
+        cached = tables.get(key)
+        if cached is None:
+            original_setup(self)
+            tables[key] = (dict(self.style_string), dict(self.best_match))
+        else:
+            self.style_string.update(cached[0])
+            self.best_match.update(cached[1])
+
+    Terminal256Formatter._setup_styles = _setup_styles
 
 
 def _remember_files_of_no_module() -> None:
@@ -224,6 +289,65 @@ def _plain_exception_storage() -> None:
     InteractiveShell._format_exception_for_storage = format_for_storage
 
 
+# Options execution.py adds to every grading kernel's command line.
+KERNEL_ARGS = ["--HistoryManager.enabled=False"]
+# A grading kernel's whole command line besides ``-f <connection file>``: nbclient's
+# in-memory history file, then ours. With these the kernel application's configuration
+# is read once, in the zygote, instead of in every kernel.
+PREPARED_ARGS = ["--HistoryManager.hist_file=:memory:", *KERNEL_ARGS]
+_prepared: dict = {}
+
+
+def _prepare_kernel_app() -> None:
+    """Parse the kernel's options and load its configuration files once, before any fork.
+
+    That is the first half of ``IPKernelApp.initialize`` (IPython's
+    ``BaseIPythonApplication.initialize``: command line, profile folder, config
+    files; about 20 ms of CPU a kernel). It starts no thread and opens no socket;
+    each child sets its own connection file and does the rest (sockets, threads,
+    the kernel and its shell) itself. Without this, children parse as usual.
+    """
+    try:
+        from ipykernel.kernelapp import IPKernelApp
+        from IPython.core.application import BaseIPythonApplication
+
+        hook = sys.excepthook
+        app = IPKernelApp.instance()
+        BaseIPythonApplication.initialize(app, list(PREPARED_ARGS))
+        sys.excepthook = hook  # the kernel's own hook is set in each child
+        if app.subapp is None:
+            _prepared.update(app=app, ipythondir=os.environ.get("IPYTHONDIR"))
+    except Exception:  # noqa: BLE001 - only saves time: children then start the usual way
+        _prepared.clear()
+        try:
+            from ipykernel.kernelapp import IPKernelApp
+
+            IPKernelApp.clear_instance()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _launch_kernel(args: list[str]) -> None:
+    """Run the kernel: from the prepared application where the options match, else as usual."""
+    from ipykernel import kernelapp
+
+    connection_file = args[args.index("-f") + 1] if "-f" in args[:-1] else None
+    rest = [a for i, a in enumerate(args) if a != "-f" and (i == 0 or args[i - 1] != "-f")]
+    app = _prepared.get("app")
+    if (app is not None and connection_file and rest == PREPARED_ARGS
+            and os.environ.get("IPYTHONDIR") == _prepared.get("ipythondir")):
+        from IPython.core.application import BaseIPythonApplication
+
+        app.connection_file = connection_file
+        app.init_crash_handler()
+        BaseIPythonApplication.initialize = lambda self, argv=None: None  # done before the fork
+        app.initialize([])
+        app.start()
+        return
+    kernelapp.IPKernelApp.clear_instance()
+    kernelapp.launch_new_instance(argv=args)
+
+
 def _child(request: dict) -> None:
     """In the forked child: become a kernel. Never returns."""
     try:
@@ -245,9 +369,7 @@ def _child(request: dict) -> None:
         os.dup2(out, 2)
         sys.path[:] = [p for p in sys.path if p not in ("", ".")]
         sys.argv = ["ipykernel_launcher", *request["args"]]
-        from ipykernel import kernelapp
-
-        kernelapp.launch_new_instance(argv=request["args"])
+        _launch_kernel(request["args"])
     finally:
         os._exit(0)
 
@@ -300,6 +422,49 @@ def _die_with_parent() -> None:
         pass
 
 
+def _font_list_cache() -> Path | None:
+    """Where this user's matplotlib font list is kept between grading runs (None: no matplotlib)."""
+    import hashlib
+    from importlib.util import find_spec
+
+    spec = find_spec("matplotlib")  # finds the package without importing it
+    if spec is None or not spec.origin:
+        return None
+    origin = Path(spec.origin).parent / "font_manager.py"
+    stamp = f"{origin}:{origin.stat().st_mtime_ns}"  # another matplotlib: another list
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "spptik" / f"matplotlib-{hashlib.sha256(stamp.encode()).hexdigest()[:12]}"
+
+
+def _seed_font_list(config_dir: Path) -> None:
+    """Give the zygote's matplotlib the font list of an earlier run.
+
+    Kernels keep matplotlib's files in the run's scratch folder, so matplotlib
+    would search the system's fonts in every grading run (a second of CPU). The
+    list is built once per user, outside the sandbox, by a separate process that
+    runs no participant code; each run copies it in. Without it, the zygote
+    builds its own as before.
+    """
+    import shutil
+
+    config_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        cache = _font_list_cache()  # a new key: the next run rebuilds
+        if cache is None:
+            return
+        found = sorted(cache.glob("fontlist-*.json"))
+        for path in found:
+            shutil.copy2(path, config_dir / path.name)
+        if not found:  # for the next run; this one goes on without waiting
+            cache.mkdir(parents=True, exist_ok=True)
+            subprocess.Popen([sys.executable, "-c", "import matplotlib.font_manager"],
+                             env={**os.environ, "MPLCONFIGDIR": str(cache)},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    except OSError:
+        pass
+
+
 class ZygoteClient:
     """Starts a zygote (optionally wrapped by the sandbox) and asks it for kernels.
 
@@ -328,6 +493,7 @@ class ZygoteClient:
         env = dict(os.environ)
         env["IPYTHONDIR"] = str(self.scratch / ".ipython")
         env["MPLCONFIGDIR"] = str(self.scratch / ".matplotlib")
+        _seed_font_list(self.scratch / ".matplotlib")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy, preloaded, stays quiet
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env,
                                         cwd=str(self.scratch), start_new_session=True,
