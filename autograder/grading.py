@@ -143,12 +143,21 @@ def find_work(ws: Workspace, assignments: Iterable[str] | None = None,
 
 
 def _graded_pairs(ws: Workspace) -> set[tuple[str, str]]:
-    from nbgrader.api import Assignment, Student, SubmittedAssignment
+    """(participant, assignment) pairs the gradebook holds a submission for.
 
-    with ws.gradebook() as gb:
-        rows = (gb.db.query(Student.id, Assignment.name)
-                .join(SubmittedAssignment, SubmittedAssignment.student_id == Student.id)
-                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).all())
+    Plain SQL over nbgrader's tables: the grading run's main process never imports
+    nbgrader (see workspace.py); its workers do the grading.
+    """
+    from sqlalchemy import text
+
+    engine = ws.engine()
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT sa.student_id, a.name FROM submitted_assignment sa "
+                "JOIN assignment a ON a.id = sa.assignment_id")).all()
+    finally:
+        engine.dispose()
     return {(s, a) for s, a in rows}
 
 
@@ -215,21 +224,22 @@ class KernelSource:
 
 
 def _init_worker(root: str, scratch: str, warm: bool, limits) -> None:
+    import gc
     import logging
     import warnings
 
     from autograder import execution, speedups
     from autograder.zygote import ZygoteClient
 
+    # what the forkserver imported stays: the collector need not walk it again and again
+    gc.freeze()
     logging.disable(logging.WARNING)
     warnings.filterwarnings("ignore", module="nbgrader")
     warnings.filterwarnings("ignore", message=".*not in session.*")
     speedups.apply()
     ws = Workspace(root)
     zygote = ZygoteClient.connect(Path(scratch), limits) if warm else None
-    if zygote is not None and not zygote.wait_for_server():
-        zygote = None  # it failed to start: kernels start the usual way
-    execution.activate(zygote, Path(scratch))
+    execution.activate(zygote, Path(scratch))  # the first kernel waits for it to listen
     _worker["ws"] = ws
     _worker["api"] = ws.api(isolated=True)
 
@@ -406,8 +416,7 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
     return report
 
 
-WORKER_PRELOAD = ["autograder.lean", "autograder.grading", "autograder.execution", "nbgrader.apps",
-                  "nbgrader.preprocessors", "nbconvert.exporters", "nbclient"]
+WORKER_PRELOAD = ["autograder.worker_preload"]
 
 
 def _worker_context():

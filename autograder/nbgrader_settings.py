@@ -64,6 +64,9 @@ def use_isolated_execution(c) -> None:
 
     # every cell has run by then: nothing is lost by not waiting for a polite exit
     c.Execute.shutdown_kernel = "immediate"
+    # nbconvert's own option: validate the notebook once after a pass's preprocessors
+    # rather than after each of them (an invalid result is still refused)
+    c.Exporter.optimistic_validation = True
 
     c.Autograde.autograde_preprocessors = [
         IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,

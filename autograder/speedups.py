@@ -14,7 +14,10 @@ submission went to two things nbgrader repeats for every notebook:
 - checking nbgrader's cell-metadata schema against the JSON Schema meta-schema
   for every cell of every notebook (``jsonschema.validate`` does both each
   call). Here each schema is checked once per process; every cell's metadata is
-  still validated against it, with the same error when it does not match.
+  still validated against it, with the same error when it does not match;
+- making sure the course's row exists (a query and a commit) each time a
+  ``Gradebook`` opens. Here that is done once per engine and course: nbgrader
+  never deletes a course, so once there it stays.
 
 The same SQL runs against the same gradebook; only repeated set-up is skipped.
 """
@@ -75,6 +78,20 @@ def apply() -> None:
         return _Tables(existing[id(bind)])
 
     nbapi.inspect = inspect
+
+    # Only Gradebook.__init__ calls check_course, and it ignores the value returned
+    original_check_course = nbapi.Gradebook.check_course
+    courses_present: set[tuple[int, str]] = set()
+
+    def check_course(self, course_id="default_course", **kwargs):
+        key = (id(self.engine), course_id)
+        if kwargs or key not in courses_present:
+            course = original_check_course(self, course_id=course_id, **kwargs)
+            courses_present.add(key)
+            return course
+        return None
+
+    nbapi.Gradebook.check_course = check_course
 
     import nbgrader.nbgraderformat.common as nbgrader_format
 
