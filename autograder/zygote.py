@@ -328,14 +328,22 @@ def _prepare_kernel_app() -> None:
             pass
 
 
+def prepared_connection_file(args: list[str]) -> str | None:
+    """The connection file of a kernel command line the prepared application fits, else None."""
+    if "-f" not in args[:-1]:
+        return None
+    position = args.index("-f")
+    rest = args[:position] + args[position + 2:]
+    return args[position + 1] if rest == PREPARED_ARGS else None
+
+
 def _launch_kernel(args: list[str]) -> None:
     """Run the kernel: from the prepared application where the options match, else as usual."""
     from ipykernel import kernelapp
 
-    connection_file = args[args.index("-f") + 1] if "-f" in args[:-1] else None
-    rest = [a for i, a in enumerate(args) if a != "-f" and (i == 0 or args[i - 1] != "-f")]
+    connection_file = prepared_connection_file(args)
     app = _prepared.get("app")
-    if (app is not None and connection_file and rest == PREPARED_ARGS
+    if (app is not None and connection_file
             and os.environ.get("IPYTHONDIR") == _prepared.get("ipythondir")):
         from IPython.core.application import BaseIPythonApplication
 

@@ -127,6 +127,8 @@ def test_no_submission_sees_what_an_earlier_one_did(fresh_cohort, answer_keys, t
     report = grade(ws, jobs=1)  # one worker, one kernel template: the order is first, second
 
     assert "hangat" in report.isolation
+    # (graded biggest first: the first one's extra code makes it the bigger notebook)
+    assert [r.student for r in report.results if r.status == GRADED] == [first, second]
     scores = submission_scores(ws).set_index("student")
     assert scores.loc[second, "score"] == scores.loc[second, "max_score"] > 0
     assert scores.loc[first, "score"] < scores.loc[first, "max_score"]  # its own change hit itself
