@@ -28,7 +28,6 @@ from nbgrader.preprocessors import Execute
 from autograder.zygote import KERNEL_ARGS, ForkedKernelProcess, ZygoteClient
 
 _zygote: ZygoteClient | None = None
-_zygote_confirmed = False
 _scratch_root: Path | None = None
 
 
@@ -38,22 +37,16 @@ def activate(zygote: ZygoteClient | None, scratch_root: Path) -> None:
     The zygote may still be preloading: the first kernel waits for it (meanwhile
     the worker sanitises its first submission), and starts the usual way if it failed.
     """
-    global _zygote, _zygote_confirmed, _scratch_root
+    global _zygote, _scratch_root
     _zygote = zygote
-    _zygote_confirmed = zygote is not None and zygote.process is not None
     _scratch_root = Path(scratch_root)
 
 
 def _ready_zygote() -> ZygoteClient | None:
-    global _zygote, _zygote_confirmed
-    if _zygote is not None and not _zygote_confirmed:
-        if _zygote.wait_for_server():
-            _zygote_confirmed = True
-        else:
-            _zygote = None
-    if _zygote is not None and not _zygote.alive():
-        return None
-    return _zygote
+    global _zygote
+    if _zygote is not None and not _zygote.wait_for_server():  # at once when it listens
+        _zygote = None  # it failed to start: kernels start the usual way
+    return _zygote if _zygote is not None and _zygote.alive() else None
 
 
 class ZygoteProvisioner(LocalProvisioner):

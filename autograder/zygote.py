@@ -507,7 +507,7 @@ def _seed_font_list(config_dir: Path) -> None:
 
     config_dir.mkdir(parents=True, exist_ok=True)
     try:
-        cache = _font_list_cache()  # a new key: the next run rebuilds
+        cache = _font_list_cache()
         if cache is None:
             return
         found = sorted(cache.glob("fontlist-*.json"))
