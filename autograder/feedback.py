@@ -4,6 +4,8 @@ nbgrader's own GenerateFeedback converter (its GetGrades preprocessor and
 gradebook) renders each graded notebook; only the template is ours
 (``templates/umpan_balik``), so headings and labels read in Bahasa Indonesia.
 One file per participant and assignment: ``feedback/<peserta>/<tugas>/*.html``.
+Participants' outputs and Markdown pass through ``sanitize`` on the way (also for
+notebooks autograded before grading cleaned them), so the page runs nothing of theirs.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.apps.generatefeedbackapp import GenerateFeedback
+from nbgrader.preprocessors import GetGrades
 from nbgrader.utils import capture_log, temp_attrs
 from traitlets.config import Config
 
+from autograder.sanitize import SanitizeParticipantContent
 from autograder.workspace import Workspace
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -41,6 +46,8 @@ def feedback_config() -> Config:
     # nbgrader's own settings (its bootstrap CSS) plus its templates folder, so that
     # ours can extend 'feedback/index.html.j2'.
     c.HTMLExporter.extra_template_paths = [str(BOOTSTRAP_CSS), str(NBGRADER_TEMPLATES)]
+    # nbgrader's own two preprocessors, then the participant's content made inert
+    c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, SanitizeParticipantContent]
     return c
 
 
