@@ -62,6 +62,40 @@ def open_workspace(path: str) -> Workspace:
         fail(str(exc))
 
 
+def guard_gradebook(ws: Workspace, reason: str | None) -> None:
+    """Refuse a damaged gradebook; before a run that writes it (``reason``), keep a snapshot."""
+    from autograder import gradebook_guard
+
+    try:
+        if reason:
+            kept = gradebook_guard.before_write(ws, reason)
+            if kept.snapshot is None:  # e.g. PostgreSQL without pg_dump: said, not hidden
+                err_console.print(f"Peringatan: {kept.note}", markup=False)
+        else:
+            gradebook_guard.check(ws)
+    except gradebook_guard.GradebookError as exc:
+        refuse(exc)
+
+
+def _has_password(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return bool(make_url(url).password)
+    except Exception:  # noqa: BLE001 - a malformed URL is reported by init itself
+        return False
+
+
+def refuse(exc: Exception):
+    """A gradebook refusal: unwrapped, so that the restore command in it can be copied."""
+    from rich.markup import escape
+
+    from autograder.gradebook_guard import EXIT_CODE
+
+    err_console.print(f"[bold red]Gagal:[/] {escape(str(exc))}", soft_wrap=True)
+    sys.exit(EXIT_CODE)
+
+
 # nbgrader's gradebook runs the `alembic` command from this environment.
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 # nbgrader's own gradebook code triggers SQLAlchemy warnings that say nothing to a trainer.
@@ -81,8 +115,18 @@ def main():
 @click.option("--name", default=None, help='Nama angkatan, misalnya "Padang, 10–14 Mei 2022".')
 @click.option("--db-url", default=None, help="URL gradebook (bawaan: SQLite di folder kohort).")
 def init(folder, roster_path, name, db_url):
+    from autograder.gradebook_guard import GradebookError, ensure_unused
     from autograder.workspace import init_workspace
 
+    try:
+        if db_url:  # a new cohort never writes into another one's gradebook
+            ensure_unused(db_url)
+    except GradebookError as exc:
+        refuse(exc)
+    if db_url and _has_password(db_url):
+        err_console.print("[bold yellow]Peringatan:[/] URL gradebook ini memuat kata sandi. Baris "
+                          "perintah terlihat oleh akun lain di server; simpan kata sandi di "
+                          "~/.pgpass (mode 600) dan tulis URL tanpa kata sandi.")
     try:
         with console.status("Menyiapkan tugas dengan nbgrader…"):
             ws = init_workspace(folder, roster_path, name, db_url=db_url)
@@ -149,12 +193,12 @@ def print_grading(report) -> None:
         err_console.print(f"[red]✘[/] {r.student} / {r.assignment}: {r.message}")
 
 
-def run_grading(ws, assignments=None, force=False, jobs=None):
+def run_grading(ws, assignments=None, force=False, jobs=None, trusted=False):
     from autograder.grading import grade as do_grade
 
     with progress_bar("Menilai") as (on_start, advance):
-        return do_grade(ws, assignments, force=force, jobs=jobs, on_start=on_start,
-                        on_result=advance)
+        return do_grade(ws, assignments, force=force, jobs=jobs, trusted=trusted,
+                        on_start=on_start, on_result=advance)
 
 
 @main.command(help="Nilai otomatis kiriman yang baru melalui nbgrader.")
@@ -162,13 +206,25 @@ def run_grading(ws, assignments=None, force=False, jobs=None):
 @click.argument("tugas", nargs=-1)
 @click.option("--jobs", "-j", type=int, default=None, help="Jumlah proses penilai (bawaan: dua per inti).")
 @click.option("--force", is_flag=True, help="Nilai ulang semuanya.")
-def grade(folder, tugas, jobs, force):
+@click.option("--percaya", is_flag=True,
+              help="Kode peserta dipercaya: jalankan tanpa sandbox bila tidak ada sandbox "
+                   "yang dapat berjalan (hanya untuk kiriman dari sumber tepercaya).")
+def grade(folder, tugas, jobs, force, percaya):
+    from autograder import gradebook_guard
+    from autograder.sandbox import SandboxUnavailable
+
     ws = open_workspace(folder)
+    guard_gradebook(ws, None)  # before the progress bar; grade() checks again and keeps a snapshot
     try:
-        report = run_grading(ws, list(tugas) or None, force, jobs)
+        report = run_grading(ws, list(tugas) or None, force, jobs, trusted=percaya)
+    except SandboxUnavailable as exc:
+        fail(str(exc), code=3)
+    except gradebook_guard.GradebookError as exc:
+        refuse(exc)
     except ValueError as exc:
         fail(str(exc))
     print_grading(report)
+    console.print(gradebook_guard.status_line(ws), soft_wrap=True, markup=False)
     if report.failures:
         err_console.print(f"{len(report.failures)} kiriman tidak dapat dinilai penuh (lihat di atas). "
                           "Kiriman lain sudah dinilai.")
@@ -182,6 +238,7 @@ def feedback(folder, tugas):
     from autograder.feedback import generate_feedback
 
     ws = open_workspace(folder)
+    guard_gradebook(ws, "feedback")
     with progress_bar("Umpan balik") as (on_start, advance):
         report = generate_feedback(ws, list(tugas) or None, on_start=on_start, on_step=advance)
     console.print(f"[green]{len(report.written)} berkas umpan balik[/] di {ws.feedback}")
@@ -219,6 +276,7 @@ def export(folder, out, pdf):
     from autograder.records import pdf_available
 
     ws = open_workspace(folder)
+    guard_gradebook(ws, None)
     if pdf and not pdf_available():
         err_console.print("PDF dilewati: Chromium (paket Debian 'chromium') atau Playwright "
                           "tidak terpasang. HTML tetap ditulis.")
@@ -234,6 +292,8 @@ def merge(out, cohorts):
     from autograder.export import merge as do_merge
 
     workspaces = [open_workspace(c) for c in cohorts]
+    for ws in workspaces:
+        guard_gradebook(ws, None)
     with console.status("Menggabungkan kohort…"):
         result = do_merge(workspaces, out)
     console.print(f"{len(result.table)} baris dari {len(workspaces)} kohort.")
@@ -261,6 +321,7 @@ def lab(folder, port, no_browser):
     install_overrides()
     root = Path(folder).resolve() if folder else default_root()
     if (root / "kohort.toml").is_file():
+        guard_gradebook(open_workspace(root), "lab")  # the formgrader writes manual grades
         console.print(f"Membuka kohort {root.name} untuk fasilitator: menu Nbgrader › Formgrader.")
     else:
         console.print(f"Membuka kursus di {root}.")
@@ -286,6 +347,39 @@ def check(quick):
     sys.exit(1)
 
 
+@main.command(help="Cadangan gradebook: tanpa CADANGAN, tampilkan daftarnya; dengan CADANGAN, "
+                   "pulihkan gradebook ke cadangan itu (keadaan sekarang disimpan dulu).")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("cadangan", required=False)
+@click.option("--baru", is_flag=True, help="Buat gradebook baru (tanpa cadangan yang utuh) atau lengkapi "
+                                           "yang ada dengan tugas dan peserta kohort.")
+def pulihkan(folder, cadangan, baru):
+    from autograder import gradebook_guard as guard
+
+    ws = open_workspace(folder)
+    try:
+        if baru:
+            kept = guard.rebuild(ws)
+            health = guard.inspect_gradebook(ws)
+            _plain(f"Gradebook memuat tugas dan peserta kohort ({health.participants} peserta, "
+                   f"{health.submissions} kiriman). Bila kiriman yang sudah dinilai hilang, "
+                   f"nilai ulang semuanya: spptik grade {folder} --force")
+        elif cadangan:
+            result = guard.restore(ws, cadangan)
+            kept = result.kept
+            _plain(f"Gradebook dipulihkan dari {result.restored.name} "
+                   f"({result.health.participants} peserta, {result.health.submissions} kiriman). "
+                   "Formgrader yang sedang terbuka: tutup lalu buka lagi dengan spptik lab.")
+        else:
+            for line in guard.listing(ws):  # plain lines: a name can be copied whole
+                _plain(line)
+            return
+    except guard.GradebookError as exc:
+        refuse(exc)
+    for path in kept:
+        console.print(f"Keadaan sebelumnya disimpan: {path}", soft_wrap=True, markup=False)
+
+
 class DemoUI:
     def step(self, text: str) -> None:
         console.rule(f"[bold]{text}")
@@ -293,8 +387,12 @@ class DemoUI:
     def intake(self, report) -> None:
         print_intake(report)
 
-    def grade(self, ws, jobs):
-        report = run_grading(ws, jobs=jobs)
+    def grade(self, ws, jobs, trusted=False):
+        if trusted:
+            console.print("[bold yellow]Tidak ada sandbox di mesin ini:[/] demo menilai notebook "
+                          "sintetisnya sendiri dengan --percaya (kode tepercaya). Kiriman peserta "
+                          "sungguhan tidak akan dinilai tanpa sandbox.")
+        report = run_grading(ws, jobs=jobs, trusted=trusted)
         print_grading(report)
         return report
 

@@ -25,34 +25,48 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from nbgrader.preprocessors import Execute
 
-from autograder.zygote import KERNEL_ARGS, ForkedKernelProcess, ZygoteClient
+from autograder.zygote import KERNEL_ARGS, ForkedKernelProcess, ZygoteClient, ZygoteError
 
 _zygote: ZygoteClient | None = None
 _scratch_root: Path | None = None
+_confined = False
 
 
-def activate(zygote: ZygoteClient | None, scratch_root: Path) -> None:
+def activate(zygote: ZygoteClient | None, scratch_root: Path, confined: bool) -> None:
     """Set the zygote and scratch folder used by this process's grading.
 
     The zygote may still be preloading: the first kernel waits for it (meanwhile
-    the worker sanitises its first submission), and starts the usual way if it failed.
+    the worker sanitises its first submission). Where kernels must be confined, a
+    zygote that failed means no kernel at all (the submission fails, reported);
+    only trusted code falls back to kernels started the usual way.
     """
-    global _zygote, _scratch_root
+    global _zygote, _scratch_root, _confined
     _zygote = zygote
     _scratch_root = Path(scratch_root)
+    _confined = confined
 
 
 def _ready_zygote() -> ZygoteClient | None:
     global _zygote
     if _zygote is not None and not _zygote.wait_for_server():  # at once when it listens
-        _zygote = None  # it failed to start: kernels start the usual way
-    return _zygote if _zygote is not None and _zygote.alive() else None
+        _zygote = None
+    zygote = _zygote if _zygote is not None and _zygote.alive() else None
+    if zygote is None and _confined:
+        raise ZygoteError("sandbox kernel tidak dapat dimulai; kode peserta tidak dijalankan")
+    return zygote
+
+
+def kernel_folders(cwd: str) -> tuple[str, str]:
+    """A kernel's connection folder and home, beside its working folder in the scratch folder."""
+    return cwd + ".kanal", cwd + ".rumah"
 
 
 class ZygoteProvisioner(LocalProvisioner):
-    """nbclient's local provisioner, launching by fork from the warm zygote."""
+    """nbclient's local provisioner, launching by fork from the warm zygote, confined."""
 
     async def launch_kernel(self, cmd, **kwargs):
+        from autograder import sandbox
+
         zygote = _ready_zygote()
         if zygote is None:
             return await super().launch_kernel(cmd, **kwargs)
@@ -60,18 +74,21 @@ class ZygoteProvisioner(LocalProvisioner):
         # Input history in memory: no history file shared by the run's kernels (one
         # participant's code must never be readable by the next), no writer thread.
         args = [*args, *KERNEL_ARGS]  # --HistoryManager.enabled=False
-        env = dict(kwargs.get("env") or os.environ)
-        if _scratch_root is not None:  # the only writable place inside the sandbox
-            env["IPYTHONDIR"] = str(_scratch_root / ".ipython")
-            env["MPLCONFIGDIR"] = str(_scratch_root / ".matplotlib")
-            env["TMPDIR"] = str(_scratch_root)
         cwd = str(kwargs.get("cwd") or os.getcwd())
-        pid = zygote.spawn(args, cwd, env)
-        self.process = ForkedKernelProcess(pid)
-        self.pid = pid
-        self.pgid = pid  # the child calls setsid()
+        channel, home = kernel_folders(cwd)
+        # The kernel's whole environment: an allowlist, nothing of the trainer's shell.
+        env = sandbox.kernel_env(home, {"IPYTHONDIR": str(_scratch_root / ".ipython"),
+                                        "MPLCONFIGDIR": str(_scratch_root / ".matplotlib")})
+        self.process = zygote.spawn(args, cwd, channel, home, env)
+        self.pid = self.process.pid
+        self.pgid = None  # signals go through the pidfd (the kernel may be in its own namespace)
         self.cwd = cwd
         return self.connection_info
+
+    async def cleanup(self, restart: bool = False) -> None:
+        if isinstance(self.process, ForkedKernelProcess):
+            self.process.close()
+        await super().cleanup(restart)
 
 
 class PromptKernelClient(AsyncKernelClient):
@@ -135,11 +152,13 @@ class ZygoteKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         if _scratch_root is not None and not self.connection_file:
-            # inside the sandbox only the scratch folder is visible
-            self.connection_file = str(_scratch_root / f"kernel-{os.getpid()}-{id(self)}.json")
-            # Unix sockets there rather than TCP on the loopback: both ends on this machine
+            # The kernel's connection folder: the only one it shares with the grader.
+            # Unix sockets there: the kernel has no network at all.
+            channel, _ = kernel_folders(str(kw.get("cwd") or _scratch_root / "tanpa-folder"))
+            os.makedirs(channel, mode=0o700, exist_ok=True)
+            self.connection_file = str(Path(channel) / "kernel.json")
             self.transport = "ipc"
-            self.ip = str(_scratch_root / f"kernel-{os.getpid()}-{id(self)}-ipc")
+            self.ip = str(Path(channel) / "ipc")
         if self.provisioner is None:
             self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id or "zygote",
                                                  kernel_spec=self.kernel_spec, parent=self)
@@ -174,4 +193,5 @@ class IsolatedExecute(Execute):
             return super().preprocess(nb, resources, km=km)
         finally:
             metadata["path"] = original
-            shutil.rmtree(work, ignore_errors=True)
+            for folder in (str(work), *kernel_folders(str(work))):
+                shutil.rmtree(folder, ignore_errors=True)

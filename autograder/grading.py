@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -58,7 +59,9 @@ class GradeResult:
 class GradeReport:
     results: list[GradeResult] = field(default_factory=list)
     seconds: float = 0.0
-    isolation: str = ""
+    isolation: str = ""      # which protection ran, for the trainer (Indonesian)
+    sandbox: str = ""        # the mode that ran: sandbox.BUBBLEWRAP, LANDLOCK or TRUSTED
+    warm: bool = False       # kernels came from the warm zygote
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -169,39 +172,55 @@ _worker: dict = {}
 class KernelSource:
     """Where this grading run's kernels come from: one scratch folder and one warm zygote.
 
-    Started by the grading run's main process and shared by its workers. Without
-    bwrap or when the zygote cannot start, kernels start the usual way (slower,
-    same grades), still in scratch copies with resource limits.
+    Started by the grading run's main process and shared by its workers. The
+    sandbox mode is chosen before anything starts (``sandbox.choose_mode``): where
+    no sandbox can run, grading refuses unless the code is trusted. A zygote that
+    cannot start means no confined kernels: the run stops with the reason.
     """
 
-    def __init__(self, ws: Workspace, warm: bool = True):
+    def __init__(self, ws: Workspace, warm: bool = True, trusted: bool = False):
         import tempfile
 
         from autograder import sandbox
         from autograder.zygote import ZygoteClient, ZygoteError
 
+        self.mode = sandbox.choose_mode(trusted)  # raises SandboxUnavailable
         self.scratch = Path(tempfile.mkdtemp(prefix="spptik-nilai-"))
-        self.policy = sandbox.SandboxPolicy.for_workspace(ws.root, self.scratch)
-        self.limits = (self.policy.memory_bytes, self.policy.file_size_bytes,
-                       self.policy.cpu_seconds)
+        self.policy = sandbox.SandboxPolicy.for_workspace(ws.root, self.scratch, self.mode)
+        if self.mode == sandbox.LANDLOCK and self.policy.namespaces:
+            self.policy.namespaces = sandbox.namespaces_work(self.scratch)
+        if self.policy.confined:
+            os.chmod(self.scratch, 0o711)  # kernels of their own user id pass through, never list
+            warm = True  # kernels are confined by the zygote's children: there is no other way
         self.zygote = None
+        self.token = ""
         if warm:
             try:
-                self.zygote = ZygoteClient(self.scratch,
-                                           wrap=lambda cmd: sandbox.wrap(cmd, self.policy),
-                                           limits=self.limits)
-            except (ZygoteError, OSError):
+                self.zygote = ZygoteClient.start(self.policy)
+                self.token = self.zygote.token
+            except (ZygoteError, OSError) as exc:
+                if self.policy.confined:
+                    self.close()
+                    raise sandbox.SandboxUnavailable(
+                        f"sandbox penilaian tidak dapat dimulai: {exc}") from exc
                 self.zygote = None
 
     def wait_ready(self) -> None:
-        """Wait for the zygote to preload (it starts in the background); workers fall back if it failed."""
+        """Wait for the zygote to preload (it starts in the background).
+
+        Trusted code falls back to ordinary kernels if it failed; confined grading stops.
+        """
+        from autograder import sandbox
         from autograder.zygote import ZygoteError
 
         if self.zygote is not None:
             try:
                 self.zygote.wait_ready()
-            except ZygoteError:
+            except ZygoteError as exc:
                 self.zygote = None
+                if self.policy.confined:
+                    raise sandbox.SandboxUnavailable(
+                        f"sandbox penilaian tidak dapat dimulai: {exc}") from exc
 
     @property
     def warm(self) -> bool:
@@ -210,10 +229,8 @@ class KernelSource:
     def describe(self) -> str:
         from autograder import sandbox
 
-        if self.warm:
-            return "kernel hangat; " + sandbox.describe(self.policy)
-        return ("kernel biasa (kernel hangat tidak dapat dimulai); salinan sementara, "
-                "tanpa sandbox bubblewrap dan tanpa batas sumber daya")
+        speed = "kernel hangat" if self.warm else "kernel biasa"
+        return f"{speed}; {sandbox.describe(self.policy)}"
 
     def close(self) -> None:
         import shutil
@@ -223,7 +240,7 @@ class KernelSource:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def _init_worker(root: str, scratch: str, warm: bool, limits) -> None:
+def _init_worker(root: str, scratch: str, warm: bool, token: str, confined: bool) -> None:
     import gc
     import logging
     import warnings
@@ -238,8 +255,8 @@ def _init_worker(root: str, scratch: str, warm: bool, limits) -> None:
     warnings.filterwarnings("ignore", message=".*not in session.*")
     speedups.apply()
     ws = Workspace(root)
-    zygote = ZygoteClient.connect(Path(scratch), limits) if warm else None
-    execution.activate(zygote, Path(scratch))  # the first kernel waits for it to listen
+    zygote = ZygoteClient.connect(Path(scratch), token) if warm else None
+    execution.activate(zygote, Path(scratch), confined)  # the first kernel waits for it to listen
     _worker["ws"] = ws
     _worker["api"] = ws.api(isolated=True)
 
@@ -284,6 +301,8 @@ def grade_one(job: Job) -> GradeResult:
         return GradeResult(job.student, job.assignment, FAILED,
                            message="; ".join([_explain_failure(result), *notes]), seconds=elapsed)
     notes += execution_notes(ws.autograded / job.student / job.assignment)
+    from autograder.sanitize import sanitize_folder  # participants' content made inert, after scoring
+    notes += sanitize_folder(ws.autograded / job.student / job.assignment)
     score, max_score = _score(ws, job)
     _mark_graded(ws, job, fingerprint)
     return GradeResult(job.student, job.assignment, GRADED, score, max_score,
@@ -345,8 +364,16 @@ def _explain_failure(result: dict) -> str:
         return "kernel berhenti mendadak saat menjalankan notebook (kode peserta mematikan kernel)"
     if "CellTimeoutError" in text or "timed out" in text.lower():
         return "batas waktu sel terlampaui"
-    last = [line for line in text.strip().splitlines() if line.strip()]
-    return "nbgrader gagal menilai: " + (last[-1][:300] if last else "sebab tidak diketahui")
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    # nbgrader ends with "Please see the above traceback": the cause is the last
+    # exception line before it (e.g. "ValueError: No student with ID ...")
+    causes = [line for line in lines if _EXCEPTION_LINE.match(line)
+              and not line.startswith(("nbgrader.converters.base.NbGraderException", "NbGraderException"))]
+    cause = causes[-1] if causes else (lines[-1] if lines else "sebab tidak diketahui")
+    return "nbgrader gagal menilai: " + cause[:400]
+
+
+_EXCEPTION_LINE = re.compile(r"^[\w.]*(Error|Exception|Exit)\b.*?: ")
 
 
 def _record_zero(ws: Workspace, job: Job) -> None:
@@ -382,10 +409,22 @@ def default_jobs() -> int:
 
 
 def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: bool = False,
-          jobs: int | None = None, warm: bool = True,
+          jobs: int | None = None, warm: bool = True, trusted: bool = False,
           on_start: Callable[[int], None] | None = None,
           on_result: Callable[[GradeResult], None] | None = None) -> GradeReport:
-    """Grade every new submission; one failure never stops the others."""
+    """Grade every new submission; one failure never stops the others.
+
+    Participants' code runs only in a sandbox (``sandbox.py``); where none can
+    run, ``SandboxUnavailable`` is raised before anything is written, unless
+    ``trusted`` says the code may run with the trainer's rights.
+    """
+    from autograder import (
+        gradebook_guard,  # refuses a damaged gradebook, keeps a snapshot
+        sandbox,
+    )
+
+    sandbox.choose_mode(trusted)  # refuse before writing anything
+    gradebook_guard.before_write(ws, "grade")
     started = time.perf_counter()
     work, notes = find_work(ws, assignments, force)
     work = _longest_first(ws, work)
@@ -399,8 +438,9 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
         return report
     context = _worker_context() if jobs > 1 and len(work) > 1 else None
     # the zygote preloads while the workers' server does: both take seconds of CPU
-    source = KernelSource(ws, warm)
-    initargs = (str(ws.root), str(source.scratch), source.warm, source.limits)
+    source = KernelSource(ws, warm, trusted)
+    initargs = (str(ws.root), str(source.scratch), source.warm, source.token,
+                source.policy.confined)
     try:
         if context is None:
             source.wait_ready()
@@ -411,6 +451,8 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
             _run_pool(context, work, jobs, initargs, source, report, on_result)
     finally:
         report.isolation = source.describe()
+        report.sandbox = source.mode
+        report.warm = source.warm
         source.close()
     report.seconds = time.perf_counter() - started
     _write_report(ws, report)

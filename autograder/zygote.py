@@ -32,6 +32,8 @@ PRELOAD = [
     "IPython.core.debugger", "IPython.core.oinspect", "IPython.extensions.storemagic",
     "tornado.gen", "tornado.locks", "tornado.queues", "tornado.platform.asyncio", "pdb",
     "sqlite3", "http.server", "xmlrpc.server", "pydoc", "faulthandler",
+    # what confines each kernel: loaded before it may read files
+    "ctypes.util", "landlockpy", "pyseccomp", "autograder.confine",
 ]
 
 
@@ -58,6 +60,7 @@ def _preload() -> None:
         except Exception:  # noqa: BLE001
             pass
     _warm_caches()
+    _prepare_confinement()
     _prepare_kernel_app()
     _list_kernel_modules_once()
     import threading
@@ -117,6 +120,15 @@ def _warm_caches() -> None:
         axes.legend()
         FigureCanvasAgg(figure).print_png(io.BytesIO())
     except Exception:  # noqa: BLE001
+        pass
+
+
+def _prepare_confinement() -> None:
+    try:
+        from autograder import confine
+
+        confine.prepare()
+    except Exception:  # noqa: BLE001 - each kernel then builds its own filter (or fails, reported)
         pass
 
 
@@ -406,18 +418,49 @@ def _list_kernel_modules_once() -> None:
     ipkernel.sys = SysForIpkernel("sys")
 
 
-def _child(request: dict) -> None:
-    """In the forked child: become a kernel. Never returns."""
+def _keeper(request: dict, conn: socket.socket, policy: dict) -> None:
+    """In the forked child: confine and fork the kernel, hand the grader its pidfd, keep it. Never returns."""
     try:
+        from autograder import confine
+
         os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores its children; we wait
+        confined = policy.get("mode") in ("bubblewrap", "landlock")
+        namespaces = confine.enter_namespaces(policy) if confined else False
+        if confined and not namespaces:
+            confine.become_subreaper()
+        # a user id of its own where it can still read Python (see sandbox.confinement)
+        own_uid = confined and (policy.get("own_uid") or namespaces)
+        uid = confine.kernel_uid(os.getpid()) if own_uid else None
+        status_r, status_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(status_r)
+            conn.close()
+            _kernel(request, policy, namespaces, uid, status_w)
+        os.close(status_w)
+        status = b""
+        while chunk := os.read(status_r, 4096):
+            status += chunk
+            if status.startswith(b"siap"):
+                break
+        pidfd = os.pidfd_open(pid)
+        reply = {"pid": pid, "ok": status.startswith(b"siap"),
+                 "error": status.decode(errors="replace")[:2000]}
+        socket.send_fds(conn, [json.dumps(reply).encode() + b"\n"], [pidfd])
+        conn.close()
+        os.close(pidfd)
+        os.close(status_r)
+        confine.keep(pid, namespaces)
+    finally:
+        os._exit(0)
+
+
+def _kernel(request: dict, policy: dict, namespaces: bool, uid, status_fd: int) -> None:
+    """In the kernel's process: confine, then become an ipykernel. Never returns."""
+    try:
         os.environ.clear()
         os.environ.update(request.get("env") or {})
-        os.chdir(request["cwd"])
-        limits = request.get("limits")
-        if limits:
-            from autograder.sandbox import apply_limits
-
-            apply_limits(*limits)
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
         # nobody reads the zygote's pipes: never block on them (a log file helps debugging)
@@ -425,6 +468,25 @@ def _child(request: dict) -> None:
         out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if log else devnull
         os.dup2(out, 1)
         os.dup2(out, 2)
+        if policy.get("mode") in ("bubblewrap", "landlock"):
+            from autograder import confine
+
+            kernel = confine.Kernel(work=request["cwd"], channel=request["channel"],
+                                    home=request["home"], shared=tuple(policy.get("shared", ())))
+            confine.confine(policy, kernel, namespaces, uid, status_fd)
+        else:  # trusted: the grader's own rights, with the resource limits
+            from autograder import confine
+
+            confine.set_limits(policy)
+            os.chdir(request["cwd"])
+        os.write(status_fd, b"siap")
+        os.close(status_fd)
+    except BaseException as exc:  # noqa: BLE001 - told to the grader, the kernel never starts
+        try:
+            os.write(status_fd, f"gagal: {type(exc).__name__}: {exc}".encode())
+        finally:
+            os._exit(1)
+    try:
         sys.path[:] = [p for p in sys.path if p not in ("", ".")]
         sys.argv = ["ipykernel_launcher", *request["args"]]
         _launch_kernel(request["args"])
@@ -432,9 +494,24 @@ def _child(request: dict) -> None:
         os._exit(0)
 
 
-def serve(socket_path: str) -> None:
+def _authorised(request: dict, policy: dict) -> bool:
+    """Only the grader may ask for kernels: it holds the token whose hash the zygote was given.
+
+    A kernel is a copy of the zygote, so the zygote keeps no secret a kernel could
+    use; the hash alone lets nobody ask for a kernel.
+    """
+    import hashlib
+    import hmac
+
+    token = str(request.get("token", ""))
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return hmac.compare_digest(digest, str(policy.get("token_sha256", "")))
+
+
+def serve(socket_path: str, policy_path: str) -> None:
+    policy = json.loads(Path(policy_path).read_text(encoding="utf-8"))
     _preload()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # keepers are reaped by the system
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     # bound and listening under another name first: the socket's path appearing means ready
     server.bind(socket_path + ".tmp")
@@ -446,22 +523,22 @@ def serve(socket_path: str) -> None:
         conn, _ = server.accept()
         with conn:
             data = b""
-            while not data.endswith(b"\n"):
+            while not data.endswith(b"\n") and len(data) < 1 << 20:
                 chunk = conn.recv(65536)
                 if not chunk:
                     break
                 data += chunk
-            if not data:
+            try:
+                request = json.loads(data)
+            except ValueError:
                 continue
-            request = json.loads(data)
+            if not isinstance(request, dict) or not _authorised(request, policy):
+                continue
             if request.get("stop"):
                 return
-            pid = os.fork()
-            if pid == 0:
+            if os.fork() == 0:
                 server.close()
-                conn.close()
-                _child(request)
-            conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+                _keeper(request, conn, policy)
 
 
 # Client (runs in the grading worker) --------------------------------------------------
@@ -524,38 +601,58 @@ def _seed_font_list(config_dir: Path) -> None:
 
 
 class ZygoteClient:
-    """Starts a zygote (optionally wrapped by the sandbox) and asks it for kernels.
+    """Starts a zygote (inside the sandbox) and asks it for kernels.
 
-    ``ZygoteClient.connect(scratch, limits)`` talks to a zygote another process started
-    (grading workers share the one the grading run starts).
+    ``ZygoteClient.connect(scratch, token)`` talks to a zygote another process
+    started (grading workers share the one the grading run starts).
     """
 
     process = None
 
     @classmethod
-    def connect(cls, scratch: Path, limits=None) -> ZygoteClient:
+    def connect(cls, scratch: Path, token: str) -> ZygoteClient:
         client = cls.__new__(cls)
         client.scratch = Path(scratch)
         client.socket_path = str(client.scratch / "zygote.sock")
-        client.limits = limits
+        client.token = token
         return client
 
-    def __init__(self, scratch: Path, wrap=None, limits: tuple[int, int, int] | None = None):
-        """Start the zygote; it preloads in the background until ``wait_ready``."""
+    def __init__(self, scratch: Path, policy: dict, env: dict[str, str], wrap=None):
+        """Start the zygote; it preloads in the background until ``wait_ready``.
+
+        ``policy`` (from ``sandbox.SandboxPolicy.confinement``) tells its children how
+        to confine themselves; ``env`` is its whole environment (an allowlist: a
+        kernel is a copy of the zygote, its first environment included).
+        """
+        import hashlib
+        import secrets
+
         self.scratch = Path(scratch)
         self.socket_path = str(self.scratch / "zygote.sock")
-        self.limits = limits
-        command = [sys.executable, "-m", "autograder.zygote", self.socket_path]
+        self.token = secrets.token_hex(32)
+        policy = {**policy, "token_sha256": hashlib.sha256(self.token.encode()).hexdigest(),
+                  "shared": [env["IPYTHONDIR"], env["MPLCONFIGDIR"]]}
+        policy_path = self.scratch / "zygote.json"
+        policy_path.write_text(json.dumps(policy), encoding="utf-8")
+        command = [sys.executable, "-m", "autograder.zygote", self.socket_path, str(policy_path)]
         if wrap:
             command = wrap(command)
-        env = dict(os.environ)
-        env["IPYTHONDIR"] = str(self.scratch / ".ipython")
-        env["MPLCONFIGDIR"] = str(self.scratch / ".matplotlib")
-        _seed_font_list(self.scratch / ".matplotlib")
-        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy, preloaded, stays quiet
+        _seed_font_list(Path(env["MPLCONFIGDIR"]))
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env,
                                         cwd=str(self.scratch), start_new_session=True,
                                         preexec_fn=_die_with_parent)
+
+    @classmethod
+    def start(cls, policy) -> ZygoteClient:
+        """A zygote for ``policy`` (a ``sandbox.SandboxPolicy``), in its sandbox, in its scratch folder."""
+        from autograder import sandbox
+
+        scratch = Path(policy.scratch)
+        env = sandbox.kernel_env(str(scratch / "rumah"),
+                                 {"IPYTHONDIR": str(scratch / ".ipython"),
+                                  "MPLCONFIGDIR": str(scratch / ".matplotlib")})
+        return cls(scratch, policy.confinement(), env,
+                   wrap=lambda command: sandbox.zygote_command(command, policy))
 
     def wait_ready(self) -> None:
         """Block until the zygote has preloaded; on failure stop it and tell waiting clients."""
@@ -576,19 +673,32 @@ class ZygoteClient:
             time.sleep(0.02)
         return False
 
-    def spawn(self, args: list[str], cwd: str, env: dict[str, str]) -> int:
-        request = {"args": args, "cwd": cwd, "env": env, "limits": self.limits,
-                   "log": os.environ.get("SPPTIK_KERNEL_LOG")}
+    def spawn(self, args: list[str], cwd: str, channel: str, home: str,
+              env: dict[str, str]) -> ForkedKernelProcess:
+        """A confined kernel running ``args`` in ``cwd``; raises ZygoteError if it could not start."""
+        log = str(self.scratch / "kernel.log") if os.environ.get("SPPTIK_KERNEL_LOG") else None
+        request = {"token": self.token, "args": args, "cwd": cwd, "channel": channel,
+                   "home": home, "env": env, "log": log}
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.connect(self.socket_path)
             conn.sendall(json.dumps(request).encode() + b"\n")
-            reply = b""
-            while not reply.endswith(b"\n"):
-                chunk = conn.recv(4096)
+            message, fds, _, _ = socket.recv_fds(conn, 65536, 1)
+            while message and not message.endswith(b"\n"):
+                chunk = conn.recv(65536)
                 if not chunk:
-                    raise ZygoteError("proses kernel hangat berhenti")
-                reply += chunk
-        return int(json.loads(reply)["pid"])
+                    break
+                message += chunk
+        if not message or not fds:
+            for fd in fds:
+                os.close(fd)
+            raise ZygoteError("proses kernel hangat berhenti")
+        reply = json.loads(message)
+        process = ForkedKernelProcess(int(reply["pid"]), fds[0])
+        if not reply.get("ok"):
+            process.kill()
+            process.close()
+            raise ZygoteError(f"sandbox kernel gagal disiapkan: {reply.get('error')}")
+        return process
 
     def alive(self) -> bool:
         if self.process is None:
@@ -598,6 +708,10 @@ class ZygoteClient:
     def close(self) -> None:
         if self.process is None:
             return
+        log = os.environ.get("SPPTIK_KERNEL_LOG")  # kernels' output, for debugging the sandbox
+        if log and (self.scratch / "kernel.log").is_file():
+            with open(log, "ab") as out:
+                out.write((self.scratch / "kernel.log").read_bytes())
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -609,25 +723,27 @@ class ZygoteClient:
 
 
 class ForkedKernelProcess:
-    """A Popen-like handle on a kernel forked by the zygote (not our child)."""
+    """A Popen-like handle on a kernel forked by the zygote, through its pidfd.
+
+    The kernel is not our child and may live in another process namespace (its
+    pid there means nothing here): a pidfd names it anywhere, tells when it
+    ended, and signals it.
+    """
 
     stdin = stdout = stderr = None
 
-    def __init__(self, pid: int):
-        self.pid = pid
+    def __init__(self, pid: int, pidfd: int):
+        self.pid = pid  # as the zygote sees it; for messages only
+        self.pidfd: int | None = pidfd
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-                status = Path(f"/proc/{self.pid}/stat").read_text().split(") ")[-1][:1]
-                if status == "Z":
-                    self.returncode = -1
-            except (ProcessLookupError, FileNotFoundError):
-                self.returncode = 0
-            except PermissionError:
-                pass
+        import select
+
+        if self.returncode is None and self.pidfd is not None:
+            readable, _, _ = select.select([self.pidfd], [], [], 0)
+            if readable:  # the process has ended (we cannot read its exit status)
+                self.returncode = -1
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -636,11 +752,14 @@ class ForkedKernelProcess:
             if deadline is not None and time.monotonic() > deadline:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout)
             time.sleep(0.01)
+        self.close()
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
+        if self.pidfd is None or self.poll() is not None:
+            return
         try:
-            os.kill(self.pid, signum)
+            signal.pidfd_send_signal(self.pidfd, signum)
         except ProcessLookupError:
             pass
 
@@ -650,6 +769,11 @@ class ForkedKernelProcess:
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
 
+    def close(self) -> None:
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
+
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], sys.argv[2])

@@ -16,7 +16,7 @@ from pathlib import Path
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder import execution, speedups, zygote
+from autograder import execution, sandbox, speedups, zygote
 from autograder.zygote import ZygoteClient
 
 KERNEL_FACTS = """
@@ -37,26 +37,28 @@ print(json.dumps({
 def test_grading_kernels_start_from_the_prepared_application(tmp_path, monkeypatch):
     speedups.apply()
     scratch = tmp_path / "scratch"
-    scratch.mkdir()
+    work = scratch / "nb-uji"  # a submission's copy lives inside the run's scratch folder
+    work.mkdir(parents=True)
     sent: list[list[str]] = []
     spawn = ZygoteClient.spawn
 
-    def recording_spawn(self, args, cwd, env):
+    def recording_spawn(self, args, *rest):
         sent.append(list(args))
-        return spawn(self, args, cwd, env)
+        return spawn(self, args, *rest)
 
     monkeypatch.setattr(ZygoteClient, "spawn", recording_spawn)
-    warm = ZygoteClient(scratch)
+    policy = sandbox.SandboxPolicy(scratch=scratch, mode=sandbox.choose_mode())
+    warm = ZygoteClient.start(policy)
     try:
         warm.wait_ready()
-        execution.activate(warm, scratch)
+        execution.activate(warm, scratch, confined=True)
         nb = new_notebook(cells=[new_code_cell(KERNEL_FACTS)])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         NotebookClient(nb, kernel_manager_class=execution.ZygoteKernelManager,
-                       resources={"metadata": {"path": str(scratch)}}).execute()
+                       resources={"metadata": {"path": str(work)}}).execute()
     finally:
         warm.close()
-        execution.activate(None, scratch)
+        execution.activate(None, scratch, confined=False)
 
     # the command line nbclient and execution.py really send is the one the zygote prepared
     assert len(sent) == 1
