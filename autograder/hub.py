@@ -31,7 +31,9 @@ nbgrader's exchange is one shared folder (``Exchange.root``); the course id is
 the cohort's ``course_id``. Its ``inbound`` folder is writable by everyone but
 not listable (``3733``: set-group-id, sticky, write+search for others), as
 nbgrader's release creates it, plus the sticky bit so that nobody removes
-another person's submission.
+another person's submission. nbgrader leaves each submission folder 0777: the
+participants' submit plugin closes it once written, and collecting trusts only
+the folder's owner and checks that nothing changed (:mod:`autograder.hub_exchange`).
 """
 
 from __future__ import annotations
@@ -273,6 +275,12 @@ def exchange_problem(root: Path) -> str | None:
 
 # Per-user servers ---------------------------------------------------------------------
 
+def singleuser_command() -> list[str]:
+    """jupyterhub-singleuser through deploy/jupyterhub/singleuser.py (no secret on it: every
+    account can read every command line unless /proc has hidepid; secrets go in the environment)."""
+    return [sys.executable, str(DEPLOY_DIR / "singleuser.py")]
+
+
 def role_config_dir(role: str) -> Path:
     return SINGLEUSER_DIR / role
 
@@ -408,7 +416,7 @@ def apply_config(c, settings: SiteSettings) -> None:
 
     c.JupyterHub.spawner_class = "localprocess"
     # jupyterhub-singleuser, started without an import that costs 2.5 s of CPU (see the file)
-    c.Spawner.cmd = [sys.executable, str(DEPLOY_DIR / "singleuser.py")]
+    c.Spawner.cmd = singleuser_command()
     c.Spawner.pre_spawn_hook = lambda spawner: configure_spawner(spawner, settings)
     # Fifty JupyterLabs starting at once on 2 cores take about 3 minutes (README, "Batas"):
     # wait for them rather than give up after JupyterHub's default 30 s.

@@ -15,9 +15,9 @@ import grp
 import json
 import os
 import pwd
-import re
 import secrets
 import shlex
+import stat
 import subprocess
 import sys
 import time
@@ -95,14 +95,14 @@ def plan_accounts(participants: Iterable[Participant], trainers: Iterable[str]) 
     return accounts
 
 
-def _comment(text: str) -> str:
-    return re.sub(r"[:,=\n\r]", " ", text).strip()[:60]
-
-
 def account_commands(account: Account, group: str = TRAINER_GROUP) -> list[list[str]]:
-    """The commands that create one account (the password goes to chpasswd on stdin)."""
+    """The commands that create one account (the password goes to chpasswd on stdin).
+
+    The account's comment (GECOS) is its own name: every account can read
+    ``/etc/passwd``, and a full name there would show classmates' names to all.
+    """
     commands = [["useradd", "--create-home", "--home-dir", f"/home/{account.name}", "--shell", "/bin/bash",
-                 "--comment", _comment(account.nama or f"Fasilitator {account.name}"), account.name],
+                 "--comment", account.name, account.name],
                 ["chpasswd"],
                 ["chmod", "700", f"/home/{account.name}"]]
     if account.role == TRAINER:
@@ -159,6 +159,14 @@ def create_accounts(accounts: list[Account], card: Path | None, *, dry_run: bool
     for account in accounts:
         if _account_exists(account.name):
             result.existing.append(account)
+            gecos = pwd.getpwnam(account.name).pw_gecos.split(",")[0].strip()
+            if account.role == PARTICIPANT and gecos not in ("", account.name):
+                # made by an earlier version with the full name, readable by every account
+                command = ["usermod", "--comment", account.name, account.name]
+                result.commands.append(command)
+                echo(shlex.join(command))
+                if not dry_run:
+                    run(command, check=True)
             if account.role == TRAINER:
                 command = ["usermod", "--append", "--groups", TRAINER_GROUP, account.name]
                 result.commands.append(command)
@@ -250,10 +258,61 @@ RestartSec=5
 # nothing readable by others: a participant's files stay theirs (user private groups),
 # trainers share the cohort through their group
 UMask=0007
+# every server the hub starts sees only its own account's processes (hidepid for the unit)
+ProtectProc=invisible
 
 [Install]
 WantedBy=multi-user.target
 """
+
+
+FSTAB = Path("/etc/fstab")
+HIDEPID = "hidepid=2"  # what Linux ≥ 5.8 calls "invisible"; every kernel understands "2"
+PROC_FSTAB_LINE = f"proc /proc proc defaults,{HIDEPID} 0 0"
+
+
+def fstab_with_hidepid(text: str) -> str:
+    """``text`` (an fstab) with /proc mounted ``hidepid=2``: its own line given the option, or a new line."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        fields = line.split()
+        if len(fields) >= 4 and not line.lstrip().startswith("#") and fields[1] == "/proc":
+            if "hidepid=" not in fields[3]:
+                fields[3] += "," + HIDEPID
+                lines[i] = " ".join(fields)
+            return "\n".join(lines) + "\n"
+    return "\n".join([*lines, PROC_FSTAB_LINE]) + "\n"
+
+
+def hide_processes(*, fstab: Path = FSTAB, dry_run: bool = False,
+                   run: Callable[..., object] = subprocess.run,
+                   echo: Callable[[str], None] = print) -> list[list[str]]:
+    """Hide every account's processes from the others: /proc with ``hidepid``, now and at boot.
+
+    Without it any participant reads every command line on the server and sees who
+    else is working. Root (the hub, trainers with sudo) still sees everything. A
+    remount that fails (in a container /proc belongs to the host) is reported, not fatal:
+    the systemd unit's ``ProtectProc=invisible`` still covers every server the hub starts.
+    """
+    command = ["mount", "-o", f"remount,{HIDEPID}", "/proc"]
+    echo(shlex.join(command))
+    if not dry_run:
+        try:
+            run(command, check=True)
+        except (subprocess.CalledProcessError, OSError) as exc:
+            echo(f"# PERINGATAN: /proc tidak dapat dipasang ulang dengan {HIDEPID} ({exc}). Setiap akun "
+                 "dapat melihat proses dan baris perintah akun lain sampai /proc dipasang dengan "
+                 f"{HIDEPID} (di kontainer: dari sisi host).")
+    old = fstab.read_text(encoding="utf-8") if fstab.exists() else ""
+    new = fstab_with_hidepid(old)
+    if new != old:
+        echo(f"# {fstab}: /proc dengan {HIDEPID} saat boot ('{PROC_FSTAB_LINE}')")
+        if not dry_run:
+            staging = fstab.with_name(f".{fstab.name}.spptik")
+            staging.write_text(new, encoding="utf-8")
+            os.chmod(staging, stat.S_IMODE(fstab.stat().st_mode) if fstab.exists() else 0o644)
+            staging.replace(fstab)
+    return [command]
 
 
 def checkout_problem(repo: Path = manifest.REPO_ROOT,
@@ -283,9 +342,13 @@ class BringUp:
 
 def bring_up(settings: SiteSettings, participants: list[Participant], card: Path | None, *,
              dry_run: bool = False, env_file: Path = ENV_FILE, unit_file: Path = UNIT_FILE,
-             start: bool = True, run: Callable[..., object] = subprocess.run,
+             fstab: Path = FSTAB, start: bool = True, run: Callable[..., object] = subprocess.run,
              echo: Callable[[str], None] = print) -> BringUp:
-    """Accounts, exchange, permissions, settings file and systemd unit for one site."""
+    """Accounts, exchange, permissions, hidden processes, settings file and systemd unit for one site.
+
+    Secrets (API token, a gradebook URL with its password) go only into ``env_file``
+    (mode 600), which systemd reads: never onto a command line.
+    """
     accounts = plan_accounts(participants, settings.trainers)
     if settings.api_token is None:  # for `spptik situs mulai` (servers started before class)
         settings = dataclasses.replace(settings, api_token=secrets.token_hex(32))
@@ -327,6 +390,8 @@ def bring_up(settings: SiteSettings, participants: list[Participant], card: Path
         echo(shlex.join(command))
         if not dry_run:
             run(command, check=True)
+    # command lines (a gradebook URL with its password) and classmates' sessions out of view
+    commands += hide_processes(fstab=fstab, dry_run=dry_run, run=run, echo=echo)
 
     echo(f"# {env_file} (600) dan {unit_file}")
     if not dry_run:

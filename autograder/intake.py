@@ -372,6 +372,15 @@ class Intake:
         staging.rename(folder / nb_name)
         (folder / "timestamp.txt").write_text(_stamp(time) + "\n", encoding="utf-8")
 
+    def take_or_quarantine(self, received: Received) -> IntakeItem:
+        """``take``, and where that fails, keep the file in quarantine with the reason."""
+        try:
+            return self.take(received)
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
+            item = IntakeItem(origin=received.origin, outcome=UNMATCHED,
+                              reason=f"gagal diproses: {exc}")
+            return self.quarantine(received, item)
+
     def log(self) -> Path:
         self.ws.reports.mkdir(exist_ok=True)
         ledger = self.ws.reports / "penerimaan.jsonl"
@@ -394,12 +403,7 @@ def collect(ws: Workspace, assignment_hint: str | None, paths: Iterable[str | Pa
         if isinstance(entry, IntakeItem):
             intake.report.items.append(entry)
         else:
-            try:
-                intake.report.items.append(intake.take(entry))
-            except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
-                item = IntakeItem(origin=entry.origin, outcome=UNMATCHED,
-                                  reason=f"gagal diproses: {exc}")
-                intake.report.items.append(intake.quarantine(entry, item))
+            intake.report.items.append(intake.take_or_quarantine(entry))
         if progress:
             progress()
     intake.log()

@@ -26,6 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -260,11 +261,30 @@ def test_training_site(fresh_cohort, tmp_path):
 
         inbound = sorted(p.name for p in (exchange / course_id / "inbound").iterdir())
         assert [n.split("+")[:2] for n in inbound] == [[names[0], "m00"], [names[1], "m00"]]
+        for name in inbound:  # closed once written (nbgrader leaves them 0777)
+            mode = (exchange / course_id / "inbound" / name).stat().st_mode
+            assert stat.S_IMODE(mode) == hub_exchange.CLOSED_MODE, (name, oct(mode))
+
+        # issue 13: pst-0001 puts a full-marks notebook named for PST-0002 in their own m00/
+        # and submits again; it must not be filed as PST-0002's
+        own = site.api("GET", f"/user/{names[0]}/api/contents/{path}?content=1", tokens[names[0]])
+        forged = urllib.parse.quote(f"m00/{ids[1]}_m00.ipynb")
+        site.api("PUT", f"/user/{names[0]}/api/contents/{forged}", tokens[names[0]],
+                 {"type": "notebook", "format": "json", "content": own["content"]})
+        site.api("POST", f"/user/{names[0]}/assignments/submit", tokens[names[0]],
+                 {"course_id": course_id, "assignment_id": "m00"})
+
+        # no secret of the site on any command line (every account could read them)
+        hidden = [site.admin_token, (tmp_path / "hub" / "proxy_auth_token").read_text().strip()]
+        for pid, cmdline in _processes_with(str(tmp_path)).items():
+            assert not any(secret in cmdline for secret in hidden), (pid, cmdline)
 
         # the trainer takes the submissions in from the exchange (spptik situs ambil)
         result = CliRunner().invoke(cli, ["situs", "ambil", str(ws.root), "--exchange", str(exchange)])
         assert result.exit_code == 0, result.output
-        assert "2 kiriman baru" in result.output
+        assert "3 kiriman baru" in result.output
+        reasons = [r.read_text() for r in (ws.root / "karantina").rglob(f"{ids[1]}_m00.ipynb.alasan.txt")]
+        assert len(reasons) == 1 and f"menyebut peserta lain ({ids[1]})" in reasons[0]
         timings["exchange"] = time.monotonic() - started
     timings["stopped"] = time.monotonic() - started
 
@@ -510,9 +530,12 @@ def test_collect_from_exchange(fresh_cohort, tmp_path, answer_keys):
     assert Workspace(ws.root).config().Exchange.root == str(exchange)
     release, answers = answer_keys["m00"]
     inbound = exchange / course_id / "inbound"
-    _submit(inbound, "pst-0001", synthetic.fill(release, answers), "2025-05-10 10:00:00.000000 UTC")
-    _submit(inbound, "pst-0002", release, "2025-05-10 10:05:00.000000 UTC")
-    _submit(inbound, "pst-0003", release, "2025-05-10 10:06:00.000000 UTC", finished=False)
+    # nbgrader's times of submission: now (the collector checks files were not changed after)
+    now = datetime.now(UTC)
+    stamps = [(now + timedelta(seconds=s)).strftime("%Y-%m-%d %H:%M:%S.%f UTC") for s in (0, 5, 6)]
+    _submit(inbound, "pst-0001", synthetic.fill(release, answers), stamps[0])
+    _submit(inbound, "pst-0002", release, stamps[1])
+    _submit(inbound, "pst-0003", release, stamps[2], finished=False)
     (inbound / "bukan-kiriman").mkdir()
     (inbound / "bukan-kiriman" / "timestamp.txt").write_text("x")
 
@@ -521,11 +544,11 @@ def test_collect_from_exchange(fresh_cohort, tmp_path, answer_keys):
     assert first.refused == [("bukan-kiriman", "nama folder bukan nama kiriman nbgrader "
                                                 "(peserta+tugas+waktu)")]
     assert (ws.submitted / "PST-0001" / "m00" / "m00.ipynb").is_file()
-    assert (ws.submitted / "PST-0002" / "m00" / "timestamp.txt").read_text().startswith("2025-05-10 10:05")
+    assert (ws.submitted / "PST-0002" / "m00" / "timestamp.txt").read_text().startswith(stamps[1][:19])
     assert not (ws.submitted / "PST-0003").exists()
 
     (inbound / next(p.name for p in inbound.iterdir() if p.name.startswith("pst-0003")) /
-     "timestamp.txt").write_text("2025-05-10 10:06:00.000000 UTC")
+     "timestamp.txt").write_text(stamps[2])
     second = hub_exchange.collect_exchange(Workspace(ws.root))
     assert second.seen == 3 and len(second.new) == 1
     assert (ws.submitted / "PST-0003" / "m00" / "m00.ipynb").is_file()

@@ -8,7 +8,8 @@
 # 1. system packages (python3-venv, nodejs, npm), the project's .venv and the proxy (make hub-setup)
 # 2. the cohort (spptik init) when --roster is given and the folder does not exist yet
 # 3. spptik situs siapkan: accounts from the roster (passwords to the trainer-only card),
-#    the exchange folder, permissions, /etc/spptik/situs.env and the systemd unit spptik-hub
+#    the exchange folder, permissions, /proc with hidepid=2 (now and in /etc/fstab),
+#    /etc/spptik/situs.env (mode 600: the only place secrets are written) and the systemd unit spptik-hub
 # Messages are in Indonesian; the logic is in autograder/hub_setup.py (with hub.py, hub_exchange.py).
 set -euo pipefail
 

@@ -6,6 +6,7 @@ SPPTIK_EXCHANGE and SPPTIK_DB_URL from the hub).
 """
 import os
 
+from autograder.hub_exchange import site_collect_class
 from autograder.nbgrader_settings import configure_workspace
 
 c = get_config()  # noqa: F821
@@ -14,3 +15,6 @@ configure_workspace(c, os.environ["SPPTIK_KOHORT"])
 # several trainers share the cohort folder through their group
 if os.environ.get("SPPTIK_GROUPSHARED") == "1":
     c.CourseDirectory.groupshared = True
+# the formgrader's Collect (and `nbgrader collect`) check who sent each submission, as
+# `spptik situs ambil` does: the owner of the folder, never the name on it
+c.ExchangeFactory.collect = site_collect_class()

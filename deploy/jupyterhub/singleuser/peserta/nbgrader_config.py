@@ -20,3 +20,7 @@ except ImportError:
     pass
 else:
     apply(c)
+    # Submit closes the submission folder nbgrader leaves open to all (0777) once written
+    from autograder.hub_exchange import site_submit_class
+
+    c.ExchangeFactory.submit = site_submit_class()
