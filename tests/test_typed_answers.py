@@ -55,11 +55,11 @@ def test_typed_answers_are_graded_in_full(fresh_cohort, tmp_path):
         source = nbformat.read(manifest.SOURCE_DIR / aid / f"{aid}.ipynb", as_version=4)
         release = nbformat.read(manifest.RELEASE_DIR / aid / f"{aid}.ipynb", as_version=4)
         answer_cells = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("solution")]
-        assert type_answers(release, typed_values(source)) == len(answer_cells) == 12
+        assert type_answers(release, typed_values(source)) == len(answer_cells) == 13
         assert not any(re.search(r"= \.\.\.\s*$", line, re.M)
                        for c in answer_cells for line in c.source.splitlines())
         nbformat.write(release, inbox / f"{pid}_{aid}.ipynb")  # saved as JupyterLab saves
-        expected[aid] = 12
+        expected[aid] = 13
     collect(ws, "-", [inbox])
     report = grade(ws, jobs=1)
     assert [r.status for r in report.results] == [GRADED, GRADED]
