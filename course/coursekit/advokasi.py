@@ -55,6 +55,30 @@ def kuadran(minat, pengaruh) -> str:
     return "beri informasi" if minat_tinggi else "pantau"
 
 
+def cek_tabel_kuadran(isian, nama_nama, variabel: str = "kuadran_saya") -> None:
+    """Visible check of an answer table ``{"name": "quadrant", ...}``.
+
+    Raises ``AssertionError`` with a hint that quotes the line exactly as the answer
+    cell writes it (``"Bappeda": "kelola dekat",``), never a variable that does not
+    exist in the cell.
+    """
+    if not isinstance(isian, dict):
+        raise AssertionError(f"{variabel} harus tetap berbentuk tabel {{ ... }} seperti semula.")
+    daftar = ", ".join(f'"{k}"' for k in KUADRAN)
+    for nama in nama_nama:
+        if nama not in isian:
+            raise AssertionError(f'Baris "{nama}" terhapus dari {variabel}; kembalikan baris itu.')
+        nilai = isian[nama]
+        if nilai is Ellipsis:
+            raise AssertionError(
+                f'Kuadran {nama} belum diisi. Ganti tanda ... di baris "{nama}" dengan nama '
+                "kuadran, lalu jalankan sel jawaban itu (Shift+Enter) sebelum sel pemeriksa ini.")
+        if not isinstance(nilai, str) or nilai.strip().lower() not in KUADRAN:
+            raise AssertionError(
+                f"Kuadran {nama} harus salah satu dari {daftar}, ditulis di antara tanda petik, "
+                f'misalnya "{nama}": "{KUADRAN[0]}",')
+
+
 def petakan(pemangku: pd.DataFrame) -> pd.DataFrame:
     """A copy of the table with a ``kuadran`` column computed from ``minat`` and ``pengaruh``."""
     hasil = pemangku.copy()

@@ -8,6 +8,7 @@ a hint instead of a bare traceback.
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Iterable
 
 PESAN_BELUM_DIISI = (
@@ -22,15 +23,30 @@ def terisi(nilai, nama: str = "Jawaban") -> None:
         raise AssertionError(PESAN_BELUM_DIISI.format(nama=nama))
 
 
+def contoh_isian(nama: str, nilai_contoh: str, variabel_ada) -> str:
+    """An example of the right form: ``jawaban_3 = "a"`` when ``nama`` names a variable
+    that exists (``variabel_ada``: the notebook's namespace), else just ``"a"``.
+
+    A hint must never name a variable the participant's cell does not have
+    (``Kondisi di baris 4`` is a row of a table, not ``kondisi_di_baris_4``).
+    """
+    variabel = nama.strip().lower().replace(" ", "_")
+    if variabel.isidentifier() and variabel in variabel_ada:
+        return f'{variabel} = "{nilai_contoh}"'
+    return f'"{nilai_contoh}"'
+
+
 def salah_satu(nilai, pilihan: Iterable[str], nama: str = "Jawaban") -> None:
     """Fail unless ``nilai`` is one of the offered options (letters are case-insensitive)."""
     terisi(nilai, nama)
     opsi = [str(p) for p in pilihan]
     if not isinstance(nilai, str) or nilai.strip().lower() not in [o.lower() for o in opsi]:
         daftar = ", ".join(f'"{o}"' for o in opsi)
+        # the caller's globals are the notebook's namespace when a check cell calls us
+        namespace = sys._getframe(1).f_globals
         raise AssertionError(
             f"{nama} harus salah satu dari {daftar}, ditulis di antara tanda petik, "
-            f'misalnya {nama.lower().replace(" ", "_")} = "{opsi[0]}".'
+            f"misalnya {contoh_isian(nama, opsi[0], namespace)}."
         )
 
 

@@ -2,14 +2,14 @@
 
 Formulas and bands follow ``shared/FACTS.md`` (Perpusnas guidelines, simplified
 as stated there). The KPI colour thresholds are this course's own convention:
-the programme shows KPIs as hijau/kuning/merah but publishes no thresholds.
+the programme shows KPIs as hijau/kuning/merah; we found no thresholds in public sources.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-# National figures, as gathered in FACTS.md (Perpusnas reports).
+# National figures as gathered in FACTS.md; for 2023 sources disagree (another report: 68.19).
 IPLM_NASIONAL = {2019: 48.17, 2020: 61.55, 2021: 64.40, 2022: 64.48, 2023: 69.42, 2024: 73.52}
 TGM_NASIONAL = {
     2017: 36.48, 2018: 52.92, 2019: 53.48, 2020: 55.74,
@@ -101,7 +101,7 @@ def uplm_keterlibatan(peserta: int, penduduk: int) -> float:
 
 
 def warna_kpi(capaian: float, target: float) -> str:
-    """'hijau' when the target is reached, 'kuning' from 75 % of it, otherwise 'merah'."""
+    """'hijau' when the target is reached, 'kuning' from 75 % of it, otherwise 'merah' (course convention)."""
     if target <= 0:
         raise ValueError("Target harus lebih dari 0.")
     rasio = capaian / target

@@ -76,8 +76,8 @@ def cek_snp_desa(
                       f"{tenaga:.0f} orang"),
         HasilKriteria("Kepala berpendidikan paling rendah SLTA dan pernah ikut pelatihan "
                       "perpustakaan", kepala, ket_kepala),
-        HasilKriteria(f"{MIN_PERSEN_KOLEKSI_BARU} % koleksi terbitan {RENTANG_TAHUN_BARU} tahun "
-                      "terakhir", baru >= MIN_PERSEN_KOLEKSI_BARU, f"{_koma(baru)} %"),
+        HasilKriteria(f"{MIN_PERSEN_KOLEKSI_BARU}% koleksi terbitan {RENTANG_TAHUN_BARU} tahun "
+                      "terakhir", baru >= MIN_PERSEN_KOLEKSI_BARU, f"{_koma(baru)}%"),
     ]
 
 
@@ -111,6 +111,32 @@ def persen_koleksi_baru(tahun_terbit: pd.Series, tahun_acuan: int,
         raise ValueError("Tabel katalog kosong: tidak ada judul untuk dihitung.")
     baru = tahun.between(tahun_acuan - rentang + 1, tahun_acuan).sum()
     return round(float(baru) / len(tahun) * 100, 1)
+
+
+def periksa_kolom_rapi(tabel, kolom: list[str], asal: str = "katalog") -> None:
+    """Fail with an Indonesian hint unless each text column is trimmed and in title case.
+
+    The visible check of m02 Bagian 3, where each column is tidied by one line
+    ``bersih["judul"] = katalog["judul"].str.strip().str.title()``; a line left
+    as ``...`` fills the whole column with the stub.
+    """
+    if not isinstance(tabel, pd.DataFrame):
+        raise AssertionError("Tabel bersih hilang: jangan mengubah baris bersih = katalog.copy().")
+    for nomor, nama in enumerate(kolom, start=1):
+        if nama not in tabel.columns:
+            raise AssertionError(f'Kolom "{nama}" hilang dari tabel bersih.')
+        petunjuk = f'{asal}["{nama}"].str.strip().str.title()'
+        isi = tabel[nama].dropna()
+        if isi.map(lambda v: v is Ellipsis).any():
+            raise AssertionError(
+                f"Langkah {nomor} (kolom {nama}) belum diisi: ganti tanda ... dengan {petunjuk}"
+            )
+        if not isi.map(lambda v: isinstance(v, str)).all():
+            raise AssertionError(f"Kolom {nama} harus tetap berisi teks. Petunjuk: {petunjuk}")
+        if not (isi == isi.str.strip()).all():
+            raise AssertionError(f"Masih ada spasi di awal atau akhir kolom {nama}: pakai .str.strip().")
+        if not (isi == isi.str.title()).all():
+            raise AssertionError(f"Huruf di kolom {nama} belum seragam: pakai .str.title().")
 
 
 def pengunjung_per_komputer(kunjungan: float, komputer: int) -> float:

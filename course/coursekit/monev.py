@@ -1,8 +1,8 @@
 """Monitoring and evaluation for module m07: KPI achievement, colour bands, a KPI board.
 
 Colour bands come from ``coursekit.indikator.warna_kpi`` (this course's own
-convention: the programme shows KPIs as hijau/kuning/merah but publishes no
-thresholds). The logic is plain functions; ``PapanKPI`` is a thin ipywidgets
+convention: the programme shows KPIs as hijau/kuning/merah, and we found no
+public source for its thresholds). The logic is plain functions; ``PapanKPI`` is a thin ipywidgets
 board on top, testable without a browser.
 """
 
@@ -76,7 +76,7 @@ def html_papan(tabel: pd.DataFrame) -> str:
             f"<td style='padding:4px 8px'>{html.escape(str(r['indikator']))}</td>"
             f"<td style='padding:4px 8px;text-align:right'>{format_angka(r['target'])}</td>"
             f"<td style='padding:4px 8px;text-align:right'>{format_angka(r['capaian'])}</td>"
-            f"<td style='padding:4px 8px;text-align:right'>{format_angka(r['persen'])} %</td>"
+            f"<td style='padding:4px 8px;text-align:right'>{format_angka(r['persen'])}%</td>"
             f"<td style='padding:4px 8px;background:{gaya['latar']};"
             f"border-left:6px solid {gaya['garis']}'><b>{gaya['tanda']} {r['warna']}</b></td>"
             "</tr>"
@@ -104,13 +104,13 @@ def grafik_capaian(tabel: pd.DataFrame, judul: str = "Persentase capaian KPI", a
         gaya = GAYA_WARNA[r["warna"]]
         ax.barh(posisi, r["persen"], color=gaya["latar"], edgecolor=gaya["garis"],
                 hatch=gaya["arsir"])
-        ax.text(r["persen"] + 1, posisi, f"{format_angka(r['persen'])} % ({r['warna']})",
+        ax.text(r["persen"] + 1, posisi, f"{format_angka(r['persen'])}% ({r['warna']})",
                 va="center")
     ax.set_yticks(range(len(urut)), list(urut["indikator"]))
     ax.axvline(BATAS_KUNING * 100, linestyle="--", color="grey")
     ax.axvline(BATAS_HIJAU * 100, linestyle="-", color="grey")
     ax.set_xlim(0, max(130, urut["persen"].max() + 30))
-    ax.set_xlabel("Capaian terhadap target (%); garis putus-putus 75 %, garis penuh 100 %")
+    ax.set_xlabel("Capaian terhadap target (%); garis putus-putus 75%, garis penuh 100%")
     ax.set_ylabel("Indikator kinerja (KPI)")
     ax.set_title(judul)
     return ax

@@ -138,7 +138,7 @@ def saran_inklusi(sasaran: str) -> list[str]:
     """Inclusion tips for a target group, plus the tips every activity needs."""
     umum = [
         "Catat peserta menurut jenis kelamin, kelompok umur dan disabilitas.",
-        "Umumkan kegiatan lewat beberapa jalur (pengeras suara masjid, grup WhatsApp, "
+        "Umumkan kegiatan lewat beberapa jalur (pengeras suara rumah ibadah, grup WhatsApp, "
         "papan pengumuman) agar warga yang tidak memakai internet juga tahu.",
     ]
     khusus = SARAN_INKLUSI.get(sasaran.strip())

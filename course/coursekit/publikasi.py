@@ -1,9 +1,11 @@
-"""Publication and documentation: engagement figures and a success-story builder.
+"""Publication and documentation: interaction figures and a success-story builder.
 
-Engagement = suka + komentar + dibagikan, and engagement rate = engagement /
-jangkauan (shown here as a percentage), are common conventions in social-media
-reporting, not Perpusnas rules. The four-part success story (situasi, tindakan,
-perubahan, bukti) is the course's teaching structure.
+Interaksi (engagement) = suka + komentar + dibagikan, and tingkat interaksi
+(engagement rate) = interaksi / jangkauan (shown here as a percentage), are
+common conventions in social-media reporting, not Perpusnas rules. Participants
+read the Indonesian terms only, so the functions and columns carry them. The
+four-part success story (situasi, tindakan, perubahan, bukti) is the course's
+teaching structure.
 """
 
 from __future__ import annotations
@@ -33,40 +35,40 @@ KATA_MINIMAL_BAGIAN = 5
 PANJANG_SARAN = (100, 150)  # words; a guide for short stories, not a rule
 
 
-def engagement(suka: int, komentar: int, dibagikan: int) -> int:
-    """Engagement of one post: likes + comments + shares."""
+def interaksi(suka: int, komentar: int, dibagikan: int) -> int:
+    """Interactions (engagement) of one post: likes + comments + shares."""
     return int(suka) + int(komentar) + int(dibagikan)
 
 
-def tingkat_engagement(nilai_engagement: float, jangkauan: float) -> float:
-    """Engagement rate in percent: engagement / reach x 100."""
+def tingkat_interaksi(nilai_interaksi: float, jangkauan: float) -> float:
+    """Interaction (engagement) rate in percent: interactions / reach x 100."""
     if jangkauan <= 0:
         raise ValueError("Jangkauan harus lebih dari 0.")
-    return nilai_engagement / jangkauan * 100
+    return nilai_interaksi / jangkauan * 100
 
 
-def tambah_engagement(unggahan: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the post table with ``engagement`` and ``tingkat_engagement`` (percent) columns."""
+def tambah_interaksi(unggahan: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the post table with ``interaksi`` and ``tingkat_interaksi`` (percent) columns."""
     hasil = unggahan.copy()
-    hasil["engagement"] = hasil["suka"] + hasil["komentar"] + hasil["dibagikan"]
-    hasil["tingkat_engagement"] = hasil["engagement"] / hasil["jangkauan"] * 100
+    hasil["interaksi"] = hasil["suka"] + hasil["komentar"] + hasil["dibagikan"]
+    hasil["tingkat_interaksi"] = hasil["interaksi"] / hasil["jangkauan"] * 100
     return hasil
 
 
 def grafik_tingkat_per_konten(unggahan: pd.DataFrame, judul: str | None = None):
-    """Horizontal bars: mean engagement rate (percent) per content type, each bar labelled."""
-    rata = tambah_engagement(unggahan).groupby("jenis_konten")["tingkat_engagement"].mean()
+    """Horizontal bars: mean interaction rate (percent) per content type, each bar labelled."""
+    rata = tambah_interaksi(unggahan).groupby("jenis_konten")["tingkat_interaksi"].mean()
     rata = rata.sort_values()
     fig, ax = plt.subplots(figsize=(8, 0.6 * len(rata) + 1.5))
     arsir = ["//", "..", "xx", "\\\\", "oo", "--"]
     batang = ax.barh(rata.index, rata.values, color="#4c72b0", edgecolor="black",
                      hatch=[arsir[i % len(arsir)] for i in range(len(rata))])
-    ax.bar_label(batang, labels=[f"{v:.2f} %".replace(".", ",") for v in rata.values],
+    ax.bar_label(batang, labels=[f"{v:.2f}%".replace(".", ",") for v in rata.values],
                  padding=3)
     ax.set_xlim(0, rata.max() * 1.25)
-    ax.set_xlabel("Rata-rata tingkat engagement (persen dari jangkauan)")
+    ax.set_xlabel("Rata-rata tingkat interaksi (persen dari jangkauan)")
     ax.set_ylabel("Jenis konten")
-    ax.set_title(judul or "Rata-rata tingkat engagement per jenis konten (data sintetis)")
+    ax.set_title(judul or "Rata-rata tingkat interaksi per jenis konten (data sintetis)")
     fig.tight_layout()
     return ax
 

@@ -4,6 +4,12 @@
 structure is sound). Each rule is also a small function of its own so that the
 m08 assignment can grade the parts separately. ``PerencanaKegiatan`` is a thin
 ipywidgets planner on top, testable without a browser.
+
+In the m08 assignment the plan is a text table (one line per activity, fields
+separated by ``|``) inside one string: a participant types no quotes per
+field, the answer lives in the cell source (so it survives re-execution), and a
+slip in one line costs that line, not the whole cell. ``baca_tabel_rencana``
+reads it; ``cek_baris`` reports the lines that do not have nine fields.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import re
 
 import ipywidgets as widgets
 import pandas as pd
@@ -67,10 +74,88 @@ def _baris(df: pd.DataFrame):
         yield i, baris
 
 
+KOLOM_ANGKA = ("bulan_mulai", "bulan_selesai", "anggaran", "target")
+_RIBUAN = re.compile(r"^\d{1,3}(\.\d{3})+$")      # 1.500.000
+_DESIMAL = re.compile(r"^\d+(,\d+)?$")            # 30 or 2,5
+_PEMISAH_TABEL = re.compile(r"^[\s|:\-]+$")        # |---|---| of a markdown table
+
+
+def _isian_teks(kolom: str, teks: str):
+    """One field of the text table as a value: ``...`` stays the stub, numbers become numbers."""
+    teks = teks.strip()
+    if teks in ("...", "…"):
+        return Ellipsis
+    if kolom not in KOLOM_ANGKA or not teks:
+        return teks
+    angka = re.sub(r"^rp\.?\s*", "", teks, flags=re.I).replace(" ", "")
+    if _RIBUAN.match(angka):
+        return int(angka.replace(".", ""))
+    if _DESIMAL.match(angka):
+        nilai = float(angka.replace(",", "."))
+        return int(nilai) if nilai.is_integer() else nilai
+    return teks
+
+
+def _pisah(baris: str) -> list[str]:
+    """Fields of one line: separated by ``|`` (or by tabs, when pasted from a spreadsheet)."""
+    baris = baris.strip()
+    if "|" in baris:
+        if baris.startswith("|"):
+            baris = baris[1:]
+        if baris.endswith("|"):
+            baris = baris[:-1]
+        return [b.strip() for b in baris.split("|")]
+    return [b.strip() for b in baris.split("\t")]
+
+
+def baca_tabel_rencana(teks: str) -> pd.DataFrame:
+    """The plan written as a text table: a header line, then one line per activity.
+
+    Lines with too few fields keep what they have (the missing fields are reported by
+    the other checks); lines with too many lose the extra fields. Both are listed by
+    ``cek_baris`` through ``df.attrs["masalah_baris"]``.
+    """
+    baris_baris = [b for b in teks.splitlines()
+                   if b.strip() and not b.strip().startswith("#")
+                   and not _PEMISAH_TABEL.match(b)]
+    if not baris_baris:
+        return pd.DataFrame(columns=KOLOM_RENCANA)
+    kepala = [k.strip().lower() for k in _pisah(baris_baris[0])]
+    data, masalah = [], []
+    for nomor, baris in enumerate(baris_baris[1:], start=1):
+        isian = _pisah(baris)
+        nama = isian[0] if isian and isian[0] not in ("", "...") else None
+        label = f"Baris kegiatan ke-{nomor}" + (f" ({nama})" if nama else "")
+        if len(isian) != len(kepala):
+            masalah.append(
+                f"{label} berisi {len(isian)} isian; seharusnya {len(kepala)}, dipisah "
+                "tanda | sesuai baris judul kolom.")
+        data.append({k: _isian_teks(k, v) for k, v in zip(kepala, isian, strict=False)})
+    df = pd.DataFrame(data, columns=kepala) if data else pd.DataFrame(columns=kepala)
+    df.attrs["masalah_baris"] = masalah
+    return df
+
+
+def ke_teks_tabel(df: pd.DataFrame) -> str:
+    """The plan as the text table ``baca_tabel_rencana`` reads (to copy into the m08 task)."""
+    baris = [" | ".join(KOLOM_RENCANA)]
+    for _, b in df.iterrows():
+        baris.append(" | ".join("..." if _hilang(b.get(k)) else str(b.get(k)).replace("|", "/")
+                                for k in KOLOM_RENCANA))
+    return "\n".join(baris)
+
+
+def cek_baris(df: pd.DataFrame) -> list[str]:
+    """Lines of a text-table plan that do not have one field per column."""
+    return list(df.attrs.get("masalah_baris", []))
+
+
 def ke_tabel(rencana) -> pd.DataFrame:
-    """A work plan given as a list of dicts, as a table, with a kind message if it is not one."""
+    """A work plan (text table, list of dicts or table) as a table, with a kind message if not."""
     if rencana is Ellipsis:
         raise AssertionError("Rencana belum diisi. Ganti tanda ... dengan daftar kegiatan Anda.")
+    if isinstance(rencana, str):
+        return baca_tabel_rencana(rencana)
     if isinstance(rencana, pd.DataFrame):
         return rencana.copy()
     if not isinstance(rencana, list) or not all(isinstance(b, dict) for b in rencana):
@@ -199,7 +284,7 @@ def periksa_rencana(df: pd.DataFrame) -> list[str]:
     """Every structural problem of a work plan, in Indonesian; an empty list means sound."""
     if not isinstance(df, pd.DataFrame):
         df = ke_tabel(df)
-    return (cek_kolom(df) + cek_jumlah(df) + cek_terisi(df) + cek_strategi(df)
+    return (cek_baris(df) + cek_kolom(df) + cek_jumlah(df) + cek_terisi(df) + cek_strategi(df)
             + cek_indikator(df) + cek_anggaran(df) + cek_bulan(df))
 
 
@@ -211,6 +296,49 @@ def pastikan_tanpa_masalah(masalah: list[str], maksimal: int = 6) -> None:
     sisa = len(masalah) - maksimal
     tambahan = f"\n(dan {sisa} hal lain)" if sisa > 0 else ""
     raise AssertionError(f"Masih ada {len(masalah)} hal yang perlu diperbaiki:\n{daftar}{tambahan}")
+
+
+# Replikasi mandiri: FACTS names it only as the TPBIS element "for sustainability"; these
+# four questions are the course's own guide for planning it, not a Perpusnas rule.
+PERTANYAAN_KEBERLANJUTAN = {
+    "dana": "Dari mana biaya kegiatan pada tahun berikutnya?",
+    "tenaga": "Siapa yang melanjutkan kegiatan bila pengelola berganti?",
+    "bahan": "Apa yang disimpan agar kegiatan bisa diulang?",
+    "ditiru": "Siapa yang dapat meniru kegiatan ini, dan bagaimana mereka belajar?",
+}
+MINIMAL_KATA_KEBERLANJUTAN = 3
+
+
+def baca_keberlanjutan(teks: str) -> dict:
+    """``dana: ...`` lines (one per question) as a dict; ``...`` stays the stub."""
+    isian = {}
+    for baris in teks.splitlines():
+        if ":" not in baris or baris.strip().startswith("#"):
+            continue
+        kunci, nilai = baris.split(":", 1)
+        nilai = nilai.strip()
+        isian[kunci.strip().lower()] = Ellipsis if nilai in ("...", "…") else nilai
+    return isian
+
+
+def cek_keberlanjutan(isian) -> list[str]:
+    """What is still missing from the four sustainability answers (text or dict)."""
+    if isinstance(isian, str):
+        isian = baca_keberlanjutan(isian)
+    if not isinstance(isian, dict):
+        return ['Tulis jawaban sebagai baris "dana: ...", "tenaga: ...", "bahan: ...", '
+                '"ditiru: ...".']
+    masalah = []
+    for kunci, tanya in PERTANYAAN_KEBERLANJUTAN.items():
+        nilai = isian.get(kunci)
+        if nilai is Ellipsis:
+            masalah.append(f"'{kunci}' masih berisi tanda ... ; jawab: {tanya}")
+        elif nilai is None:
+            masalah.append(f"Baris '{kunci}:' belum ada; tambahkan dan jawab: {tanya}")
+        elif len(str(nilai).split()) < MINIMAL_KATA_KEBERLANJUTAN:
+            masalah.append(f"'{kunci}' baru {len(str(nilai).split())} kata; jawab dengan "
+                           f"paling sedikit {MINIMAL_KATA_KEBERLANJUTAN} kata: {tanya}")
+    return masalah
 
 
 def total_anggaran(df: pd.DataFrame) -> float:
@@ -303,13 +431,16 @@ class PerencanaKegiatan:
         self.tabel_html = widgets.HTML()
         self.gantt = widgets.HTML()
         self.hasil_cek = widgets.HTML()
+        self.teks_tabel = widgets.Textarea(
+            description="Salin ke tugas", style=gaya,
+            layout=widgets.Layout(width="900px", height="120px"))
         self.tombol_tambah.on_click(self._tambah)
         self.tombol_hapus.on_click(self._hapus)
         self.kotak = widgets.VBox([
             self.kegiatan, self.strategi, self.bulan, self.anggaran, self.indikator,
             self.target, self.penanggung_jawab, self.mitra,
             widgets.HBox([self.tombol_tambah, self.tombol_hapus]), self.pesan,
-            self.tabel_html, self.gantt, self.hasil_cek,
+            self.tabel_html, self.gantt, self.hasil_cek, self.teks_tabel,
         ])
         self._perbarui()
 
@@ -355,6 +486,7 @@ class PerencanaKegiatan:
                                      + f"<p><b>Total anggaran:</b> "
                                        f"{format_rupiah(total_anggaran(df))}</p>")
         self.gantt.value = "<b>Jadwal per bulan</b>" + gantt_html(df)
+        self.teks_tabel.value = ke_teks_tabel(df)
         masalah = periksa_rencana(df)
         if masalah:
             daftar = "".join(f"<li>{html.escape(m)}</li>" for m in masalah)

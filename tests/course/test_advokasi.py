@@ -99,3 +99,24 @@ def test_widget_asks_for_a_name():
     w = advokasi.PetaPemangku()
     w.tombol.click()
     assert "Tulis dulu nama" in w.hasil.value
+
+
+NAMA_NAMA = ["Bappeda", "PKK"]
+
+
+@pytest.mark.parametrize(("isian", "potongan"), [
+    ({"Bappeda": ..., "PKK": "pantau"}, 'Ganti tanda ... di baris "Bappeda"'),
+    ({"Bappeda": "pantau", "PKK": "tinggi"}, 'misalnya "PKK": "kelola dekat",'),
+    ({"Bappeda": "pantau"}, 'Baris "PKK" terhapus'),
+    (["pantau", "pantau"], "kuadran_saya harus tetap berbentuk tabel"),
+])
+def test_cek_tabel_kuadran_hints_quote_the_answer_line(isian, potongan):
+    with pytest.raises(AssertionError) as galat:
+        advokasi.cek_tabel_kuadran(isian, NAMA_NAMA)
+    assert potongan in str(galat.value)
+    # the hint never invents a variable such as kuadran_bappeda
+    assert "kuadran_bappeda" not in str(galat.value).lower()
+
+
+def test_cek_tabel_kuadran_accepts_any_valid_quadrant_in_any_case():
+    advokasi.cek_tabel_kuadran({"Bappeda": " Jaga Kepuasan ", "PKK": "pantau"}, NAMA_NAMA)

@@ -115,3 +115,22 @@ def test_ratio_accepts_numbers_from_a_pandas_sum():
     inv = baca_data("inventaris_tik.csv")
     komputer = inv[inv["perangkat"] == "komputer PC"]["jumlah"].sum()  # a numpy integer
     assert pengunjung_per_komputer(komputer * 10, komputer) == 10.0
+
+
+def test_tidy_column_check_says_which_step_is_left():
+    from coursekit.layanan_tik import periksa_kolom_rapi
+
+    katalog = baca_data("katalog_ekspor.csv")
+    bersih = katalog.copy()
+    bersih["judul"] = katalog["judul"].str.strip().str.title()
+    bersih["pengarang"] = ...
+    with pytest.raises(AssertionError, match=r"Langkah 2 \(kolom pengarang\) belum diisi"):
+        periksa_kolom_rapi(bersih, ["judul", "pengarang"])
+    bersih["pengarang"] = katalog["pengarang"].str.strip()
+    with pytest.raises(AssertionError, match="str.title"):
+        periksa_kolom_rapi(bersih, ["judul", "pengarang"])
+    bersih["pengarang"] = katalog["pengarang"].str.title()
+    with pytest.raises(AssertionError, match="str.strip"):
+        periksa_kolom_rapi(bersih, ["judul", "pengarang"])
+    bersih["pengarang"] = katalog["pengarang"].str.strip().str.title()
+    periksa_kolom_rapi(bersih, ["judul", "pengarang"])

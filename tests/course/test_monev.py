@@ -63,7 +63,7 @@ def test_format_angka_indonesian_style():
 
 def test_html_papan_names_each_band(kpi_kecil):
     teks = monev.html_papan(monev.tabel_kpi(kpi_kecil))
-    for kata in ("● hijau", "▲ kuning", "■ merah", "72,5 %", "Ringkasan"):
+    for kata in ("● hijau", "▲ kuning", "■ merah", "72,5%", "Ringkasan"):
         assert kata in teks
 
 
@@ -74,12 +74,12 @@ def test_papan_updates_colour_when_capaian_changes(kpi_kecil):
     assert "<b>■ merah</b>" not in papan.papan.value
     assert papan.tabel().set_index("indikator").loc["unggahan", "warna"] == "hijau"
     papan.isian["kunjungan"].value = 500
-    assert "50 %" in papan.papan.value
+    assert "50%" in papan.papan.value
     assert "merah: 1" in papan.papan.value
 
 
 def test_grafik_capaian_labels_every_bar(kpi_kecil):
     ax = monev.grafik_capaian(monev.tabel_kpi(kpi_kecil))
     label = [t.get_text() for t in ax.texts]
-    assert "72,5 % (merah)" in label and "100 % (hijau)" in label
+    assert "72,5% (merah)" in label and "100% (hijau)" in label
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()

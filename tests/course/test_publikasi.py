@@ -1,4 +1,4 @@
-"""Tests for coursekit.publikasi: engagement figures and the success-story builder."""
+"""Tests for coursekit.publikasi: interaction (engagement) figures and the success-story builder."""
 
 import pandas as pd
 import pytest
@@ -13,27 +13,27 @@ CERITA = {
 }
 
 
-def test_engagement_and_rate():
-    assert publikasi.engagement(40, 5, 3) == 48
-    assert publikasi.tingkat_engagement(48, 600) == pytest.approx(8.0)
+def test_interaksi_and_rate():
+    assert publikasi.interaksi(40, 5, 3) == 48
+    assert publikasi.tingkat_interaksi(48, 600) == pytest.approx(8.0)
     with pytest.raises(ValueError):
-        publikasi.tingkat_engagement(10, 0)
+        publikasi.tingkat_interaksi(10, 0)
 
 
-def test_tambah_engagement_adds_columns_without_changing_input():
+def test_tambah_interaksi_adds_columns_without_changing_input():
     df = pd.DataFrame({"jangkauan": [200, 50], "suka": [10, 1], "komentar": [2, 0],
                        "dibagikan": [8, 4]})
-    hasil = publikasi.tambah_engagement(df)
-    assert list(hasil["engagement"]) == [20, 5]
-    assert list(hasil["tingkat_engagement"]) == pytest.approx([10.0, 10.0])
-    assert "engagement" not in df.columns
+    hasil = publikasi.tambah_interaksi(df)
+    assert list(hasil["interaksi"]) == [20, 5]
+    assert list(hasil["tingkat_interaksi"]) == pytest.approx([10.0, 10.0])
+    assert "interaksi" not in df.columns
 
 
-def test_course_data_best_rate_differs_from_best_raw_engagement():
-    data = publikasi.tambah_engagement(baca_data("unggahan_media_sosial.csv"))
-    rata = data.groupby("jenis_konten")[["engagement", "tingkat_engagement"]].mean()
-    assert rata["tingkat_engagement"].idxmax() == "cerita sukses"
-    assert rata["engagement"].idxmax() != rata["tingkat_engagement"].idxmax()
+def test_course_data_best_rate_differs_from_best_raw_interaksi():
+    data = publikasi.tambah_interaksi(baca_data("unggahan_media_sosial.csv"))
+    rata = data.groupby("jenis_konten")[["interaksi", "tingkat_interaksi"]].mean()
+    assert rata["tingkat_interaksi"].idxmax() == "cerita sukses"
+    assert rata["interaksi"].idxmax() != rata["tingkat_interaksi"].idxmax()
     assert (data["jangkauan"] > 0).all()
 
 
@@ -88,5 +88,5 @@ def test_grafik_tingkat_per_konten_sorted_and_labelled():
                        "suka": [5, 10, 10], "komentar": [0, 0, 0], "dibagikan": [0, 0, 5]})
     ax = publikasi.grafik_tingkat_per_konten(df)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["foto", "video"]
-    assert [t.get_text() for t in ax.texts] == ["5,00 %", "7,50 %"]
-    assert ax.get_xlabel().startswith("Rata-rata tingkat engagement")
+    assert [t.get_text() for t in ax.texts] == ["5,00%", "7,50%"]
+    assert ax.get_xlabel().startswith("Rata-rata tingkat interaksi")

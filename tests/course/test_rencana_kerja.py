@@ -154,3 +154,77 @@ def test_planner_starts_from_given_plan():
     p = rk.PerencanaKegiatan(contoh)
     assert "Struktur rencana sudah lengkap" in p.hasil_cek.value
     assert "Rp 11.150.000" in p.tabel_html.value
+
+
+KEPALA = " | ".join(rk.KOLOM_RENCANA)
+
+
+def test_text_table_reads_numbers_in_every_usual_form():
+    teks = f"""
+{KEPALA}
+Pendataan koleksi | peningkatan layanan informasi | 1 | 4 | 1.500.000 | judul tercatat | 1.200 | Rina | Dinas
+Kelas dongeng | pelibatan masyarakat | 2 | 11 | Rp 250000 | anak peserta | 30 | Sari | -
+Audiensi BPD | Advokasi | 5 | 5 | 0 | pertemuan advokasi | 2 | Rina | BPD
+"""
+    df = rk.ke_tabel(teks)
+    assert list(df["anggaran"]) == [1_500_000, 250_000, 0]
+    assert list(df["target"]) == [1200, 30, 2]
+    assert rk.periksa_rencana(df) == []
+    assert rk.total_anggaran(df) == 1_750_000
+
+
+def test_text_table_slip_costs_only_its_line():
+    teks = f"""
+{KEPALA}
+Pendataan koleksi | peningkatan layanan informasi | 1 | 4 | 1000000 | judul tercatat | 1200 | Rina | Dinas
+Kelas dongeng | pelibatan masyarakat | 2 | 11 | 250000 | anak peserta | 30 | Sari
+Audiensi BPD | advokasi | 5 | 5 | 0 | pertemuan advokasi | 2 | Rina | BPD
+"""
+    df = rk.ke_tabel(teks)
+    masalah = rk.periksa_rencana(df)
+    assert masalah == [
+        "Baris kegiatan ke-2 (Kelas dongeng) berisi 8 isian; seharusnya 9, dipisah tanda | "
+        "sesuai baris judul kolom.",
+        "Kegiatan ke-2 (Kelas dongeng): isian 'mitra' belum ada.",
+    ]
+    # the other parts of the plan are still read and pass their own checks
+    assert rk.cek_strategi(df) == rk.cek_indikator(df) == rk.cek_anggaran(df) == []
+
+
+def test_text_table_stub_fails_every_part_and_markdown_or_tabs_are_read():
+    stub = f"{KEPALA}\n" + "\n".join([" | ".join(["..."] * 9)] * 3)
+    df = rk.ke_tabel(stub)
+    for cek in (rk.cek_terisi, rk.cek_strategi, rk.cek_indikator, rk.cek_anggaran, rk.cek_bulan):
+        assert cek(df), cek.__name__
+    markdown = f"| {KEPALA} |\n|---|---|\n| x | advokasi | 1 | 2 | 3 | y | 4 | z | - |"
+    assert rk.ke_tabel(markdown).loc[0, "mitra"] == "-"
+    tab = "\t".join(rk.KOLOM_RENCANA) + "\n" + "\t".join(["x", "advokasi", "1", "2", "3", "y", "4",
+                                                          "z", "-"])
+    assert rk.ke_tabel(tab).loc[0, "target"] == 4
+
+
+def test_text_table_round_trip_from_the_planner():
+    contoh = baca_data("contoh_rencana_kerja.csv")
+    kembali = rk.baca_tabel_rencana(rk.ke_teks_tabel(contoh))
+    pd.testing.assert_frame_equal(kembali.astype(str), contoh[rk.KOLOM_RENCANA].astype(str))
+    p = rk.PerencanaKegiatan(contoh.to_dict("records"))
+    assert rk.periksa_rencana(rk.ke_tabel(p.teks_tabel.value)) == []
+
+
+@pytest.mark.parametrize(("teks", "potongan"), [
+    ("dana: APBDes tahun depan\ntenaga: ...\nbahan: modul disimpan rapi\nditiru: dusun lain belajar",
+     "'tenaga' masih berisi tanda ..."),
+    ("dana: APBDes\ntenaga: kader dari peserta\nbahan: modul disimpan rapi\nditiru: dusun lain belajar",
+     "'dana' baru 1 kata"),
+    ("dana: APBDes tahun depan\ntenaga: kader dari peserta\nbahan: modul disimpan rapi",
+     "Baris 'ditiru:' belum ada"),
+])
+def test_cek_keberlanjutan_names_what_is_missing(teks, potongan):
+    masalah = rk.cek_keberlanjutan(teks)
+    assert len(masalah) == 1 and potongan in masalah[0], masalah
+
+
+def test_cek_keberlanjutan_accepts_complete_answers():
+    lengkap = {k: "jawaban yang cukup panjang" for k in rk.PERTANYAAN_KEBERLANJUTAN}
+    assert rk.cek_keberlanjutan(lengkap) == []
+    assert rk.cek_keberlanjutan(["bukan", "tabel"])
