@@ -29,6 +29,10 @@ from autograder.manifest import ManifestError
 from autograder.roster import RosterError
 from autograder.workspace import Workspace, WorkspaceError
 
+# What a trainer can fix (a bad roster, a folder that is not a cohort, a broken manifest):
+# one Indonesian line and exit code 2, never a traceback.
+INPUT_ERRORS = (WorkspaceError, RosterError, ManifestError)
+
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
@@ -51,15 +55,30 @@ def progress_bar(description: str):
 
 
 def fail(message: str, code: int = 2):
-    err_console.print(f"[bold red]Gagal:[/] {message}")
+    """End the command with ``message`` unwrapped (a path or a command in it can be copied)."""
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]Gagal:[/] {escape(message)}", soft_wrap=True)
     sys.exit(code)
 
 
-def open_workspace(path: str) -> Workspace:
+def open_workspace(path: str | Path) -> Workspace:
+    """The cohort in ``path``; a missing folder or one that is not a cohort ends the command."""
+    if not Path(path).is_dir():
+        fail(f"Folder {path} tidak ada.")
     try:
         return Workspace(path)
     except WorkspaceError as exc:
         fail(str(exc))
+
+
+def known_assignments(ws: Workspace, tugas) -> list[str] | None:
+    """The assignments a trainer named (None: all of them); an unknown one ends the command."""
+    unknown = [t for t in tugas if t not in ws.course.assignment_ids]
+    if unknown:
+        fail(f"Tugas {', '.join(repr(t) for t in unknown)} tidak dikenal. "
+             f"Tugas yang ada: {', '.join(ws.course.assignment_ids)}")
+    return list(tugas) or None
 
 
 def guard_gradebook(ws: Workspace, reason: str | None) -> None:
@@ -87,13 +106,10 @@ def _has_password(url: str) -> bool:
 
 
 def refuse(exc: Exception):
-    """A gradebook refusal: unwrapped, so that the restore command in it can be copied."""
-    from rich.markup import escape
-
+    """A gradebook refusal, with its own exit code."""
     from autograder.gradebook_guard import EXIT_CODE
 
-    err_console.print(f"[bold red]Gagal:[/] {escape(str(exc))}", soft_wrap=True)
-    sys.exit(EXIT_CODE)
+    fail(str(exc), EXIT_CODE)
 
 
 # nbgrader's gradebook runs the `alembic` command from this environment.
@@ -130,16 +146,14 @@ def init(folder, roster_path, name, db_url):
     try:
         with console.status("Menyiapkan tugas dengan nbgrader…"):
             ws = init_workspace(folder, roster_path, name, db_url=db_url)
-    except RosterError as exc:
-        fail(str(exc))
-    except (WorkspaceError, ManifestError) as exc:
+    except INPUT_ERRORS as exc:
         fail(str(exc))
     console.print(f"[green]Ruang kerja kohort siap:[/] {ws.root}")
     console.print(f"{len(ws.participants)} peserta, tugas: {', '.join(ws.course.assignment_ids)}")
 
 
 def print_intake(report) -> None:
-    from autograder.intake import OUTCOME_LABELS
+    from autograder.intake import FILED, OUTCOME_LABELS
 
     table = Table(title="Hasil penerimaan kiriman")
     table.add_column("Keterangan")
@@ -148,7 +162,7 @@ def print_intake(report) -> None:
     for key, label in OUTCOME_LABELS.items():
         table.add_row(label, str(report.count(key)))
     console.print(table)
-    odd = [i for i in report.items if i.outcome not in ("dicatat",)]
+    odd = [i for i in report.items if i.outcome != FILED]
     if odd:
         detail = Table(title="Berkas yang perlu diperhatikan", show_lines=False)
         for col in ("Asal", "Hasil", "Alasan"):
@@ -161,7 +175,7 @@ def print_intake(report) -> None:
 
 @main.command(help="Terima kiriman tugas: berkas .ipynb, folder, atau .zip. "
                    "TUGAS boleh '-' agar tugas dikenali dari isi notebook.")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False))
 @click.argument("tugas")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def collect(folder, tugas, paths):
@@ -169,8 +183,8 @@ def collect(folder, tugas, paths):
     from autograder.intake import collect as do_collect
 
     ws = open_workspace(folder)
-    if tugas not in ("-", "otomatis") and tugas not in ws.course.assignment_ids:
-        fail(f"Tugas '{tugas}' tidak dikenal. Tugas yang ada: {', '.join(ws.course.assignment_ids)}")
+    if tugas not in ("-", "otomatis"):
+        known_assignments(ws, [tugas])
     with console.status("Membaca kiriman…"):
         report = do_collect(ws, tugas, paths)
     print_intake(report)
@@ -202,7 +216,7 @@ def run_grading(ws, assignments=None, force=False, jobs=None, trusted=False):
 
 
 @main.command(help="Nilai otomatis kiriman yang baru melalui nbgrader.")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False))
 @click.argument("tugas", nargs=-1)
 @click.option("--jobs", "-j", type=int, default=None, help="Jumlah proses penilai (bawaan: dua per inti).")
 @click.option("--force", is_flag=True, help="Nilai ulang semuanya.")
@@ -214,9 +228,10 @@ def grade(folder, tugas, jobs, force, percaya):
     from autograder.sandbox import SandboxUnavailable
 
     ws = open_workspace(folder)
+    wanted = known_assignments(ws, tugas)
     guard_gradebook(ws, None)  # before the progress bar; grade() checks again and keeps a snapshot
     try:
-        report = run_grading(ws, list(tugas) or None, force, jobs, trusted=percaya)
+        report = run_grading(ws, wanted, force, jobs, trusted=percaya)
     except SandboxUnavailable as exc:
         fail(str(exc), code=3)
     except gradebook_guard.GradebookError as exc:
@@ -232,15 +247,16 @@ def grade(folder, tugas, jobs, force, percaya):
 
 
 @main.command(help="Tulis umpan balik (HTML, bahasa Indonesia) untuk setiap peserta.")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False))
 @click.argument("tugas", nargs=-1)
 def feedback(folder, tugas):
     from autograder.feedback import generate_feedback
 
     ws = open_workspace(folder)
+    wanted = known_assignments(ws, tugas)
     guard_gradebook(ws, "feedback")
     with progress_bar("Umpan balik") as (on_start, advance):
-        report = generate_feedback(ws, list(tugas) or None, on_start=on_start, on_step=advance)
+        report = generate_feedback(ws, wanted, on_start=on_start, on_step=advance)
     console.print(f"[green]{len(report.written)} berkas umpan balik[/] di {ws.feedback}")
     for student, assignment, why in report.failed:
         err_console.print(f"[red]✘[/] {student} / {assignment}: {why}")
@@ -267,7 +283,7 @@ def print_export(result) -> None:
 
 
 @main.command(help="Ekspor daftar kelulusan (CSV, Excel), ringkasan, grafik, rekam per peserta.")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder keluaran (bawaan: FOLDER/ekspor).")
 @click.option("--pdf/--no-pdf", default=False, help="Juga cetak rekam ke PDF (perlu Chromium).")
@@ -287,7 +303,7 @@ def export(folder, out, pdf):
 
 @main.command(help="Gabungkan daftar kelulusan beberapa kohort menjadi satu daftar nasional.")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder keluaran.")
-@click.argument("cohorts", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.argument("cohorts", nargs=-1, required=True, type=click.Path(file_okay=False))
 def merge(out, cohorts):
     from autograder.export import merge as do_merge
 
@@ -310,7 +326,7 @@ def merge(out, cohorts):
 
 @main.command(help="Buka JupyterLab (antarmuka bahasa Indonesia): pada kursus untuk peserta, "
                    "atau pada folder kohort untuk fasilitator (Formgrader).")
-@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", required=False, type=click.Path(file_okay=False))
 @click.option("--port", type=int, default=None)
 @click.option("--no-browser", is_flag=True, help="Jangan membuka peramban.")
 def lab(folder, port, no_browser):
@@ -320,6 +336,8 @@ def lab(folder, port, no_browser):
 
     install_overrides()
     root = Path(folder).resolve() if folder else default_root()
+    if not root.is_dir():
+        fail(f"Folder {root} tidak ada.")
     if (root / "kohort.toml").is_file():
         guard_gradebook(open_workspace(root), "lab")  # the formgrader writes manual grades
         console.print(f"Membuka kohort {root.name} untuk fasilitator: menu Nbgrader › Formgrader.")
@@ -349,7 +367,7 @@ def check(quick):
 
 @main.command(help="Cadangan gradebook: tanpa CADANGAN, tampilkan daftarnya; dengan CADANGAN, "
                    "pulihkan gradebook ke cadangan itu (keadaan sekarang disimpan dulu).")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False))
 @click.argument("cadangan", required=False)
 @click.option("--baru", is_flag=True, help="Buat gradebook baru (tanpa cadangan yang utuh) atau lengkapi "
                                            "yang ada dengan tugas dan peserta kohort.")
@@ -413,7 +431,7 @@ def demo(out, participants, jobs):
         fail(f"Folder {out_path} sudah berisi. Hapus dulu atau pilih --out yang lain.")
     try:
         result = run_demo(out_path, participants, jobs=jobs, ui=DemoUI())
-    except (WorkspaceError, RosterError, ManifestError) as exc:
+    except INPUT_ERRORS as exc:
         fail(str(exc))
     print_export(result.exported)
     console.print(f"\nRuang kerja kohort: {result.workspace.root}")
@@ -443,6 +461,21 @@ def _site_settings(folder, trainers=None, exchange=None, port=None, check_exchan
         fail(str(exc))
 
 
+@contextmanager
+def site_errors():
+    """A site's settings or a system command that failed: one Indonesian line, exit code 2."""
+    import subprocess
+
+    from autograder.hub import SiteError
+
+    try:
+        yield
+    except (SiteError, RosterError) as exc:
+        fail(str(exc))
+    except subprocess.CalledProcessError as exc:
+        fail(f"perintah gagal: {' '.join(exc.cmd)} (kode {exc.returncode})")
+
+
 def _plain(text: str) -> None:
     console.print(text, markup=False, soft_wrap=True)
 
@@ -453,26 +486,20 @@ def _default_card(ws) -> Path:
 
 @situs.command("akun", help="Buat akun Linux untuk fasilitator dan setiap peserta kohort "
                             "(nama akun = id_peserta huruf kecil); kata sandi ditulis ke kartu akun.")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--fasilitator", "trainers", required=True,
               help="Nama akun fasilitator, dipisah koma.")
 @click.option("--kartu", type=click.Path(dir_okay=False), default=None,
               help="Kartu akun (CSV, mode 600, di luar repositori). Bawaan: ~/kartu-akun-<kohort>.csv")
 @click.option("--dry-run", is_flag=True, help="Tampilkan saja perintahnya; tidak ada yang diubah.")
 def situs_akun(folder, trainers, kartu, dry_run):
-    import subprocess
-
     from autograder import hub, hub_setup
 
     ws = open_workspace(folder)
     card = Path(kartu) if kartu else _default_card(ws)
-    try:
+    with site_errors():
         accounts = hub_setup.plan_accounts(ws.participants, hub.parse_trainers(trainers))
         result = hub_setup.create_accounts(accounts, card, dry_run=dry_run, echo=_plain)
-    except (hub.SiteError, RosterError) as exc:
-        fail(str(exc))
-    except subprocess.CalledProcessError as exc:
-        fail(f"perintah gagal: {' '.join(exc.cmd)} (kode {exc.returncode})")
     if dry_run:
         console.print(f"[yellow]Uji coba:[/] {len(accounts)} akun akan dibuat atau dipakai; "
                       "tidak ada yang diubah.")
@@ -485,7 +512,7 @@ def situs_akun(folder, trainers, kartu, dry_run):
 
 @situs.command("siapkan", help="Siapkan situs di server ini: akun, folder exchange, hak akses, "
                                "/etc/spptik/situs.env dan layanan systemd spptik-hub.")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--fasilitator", "trainers", required=True, help="Nama akun fasilitator, dipisah koma.")
 @click.option("--exchange", default=None, help="Folder exchange nbgrader (bawaan /srv/nbgrader/exchange).")
 @click.option("--port", type=int, default=None, help="Port situs (bawaan 8000).")
@@ -494,20 +521,14 @@ def situs_akun(folder, trainers, kartu, dry_run):
 @click.option("--tanpa-systemd", is_flag=True, help="Jangan pasang dan jalankan layanan systemd.")
 @click.option("--dry-run", is_flag=True, help="Tampilkan saja langkahnya; tidak ada yang diubah.")
 def situs_siapkan(folder, trainers, exchange, port, kartu, tanpa_systemd, dry_run):
-    import subprocess
-
-    from autograder import hub, hub_setup
+    from autograder import hub_setup
 
     ws = open_workspace(folder)
     settings = _site_settings(ws.root, trainers, exchange, port, check_exchange=False)
     card = Path(kartu) if kartu else _default_card(ws)
-    try:
+    with site_errors():
         result = hub_setup.bring_up(settings, ws.participants, card, dry_run=dry_run,
                                     start=not tanpa_systemd, echo=_plain)
-    except hub.SiteError as exc:
-        fail(str(exc))
-    except subprocess.CalledProcessError as exc:
-        fail(f"perintah gagal: {' '.join(exc.cmd)} (kode {exc.returncode})")
     if dry_run:
         console.print("[yellow]Uji coba:[/] tidak ada yang diubah.")
         return
@@ -519,18 +540,15 @@ def situs_siapkan(folder, trainers, exchange, port, kartu, tanpa_systemd, dry_ru
 
 @situs.command("ambil", help="Ambil kiriman peserta dari exchange nbgrader ke kohort "
                              "(seperti collect), lalu nilai dengan: spptik grade FOLDER")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--exchange", type=click.Path(file_okay=False), default=None,
               help="Folder exchange (bawaan: SPPTIK_EXCHANGE atau kohort.toml).")
 def situs_ambil(folder, exchange):
-    from autograder import hub, hub_exchange
+    from autograder import hub_exchange
 
     ws = open_workspace(folder)
-    try:
-        with console.status("Mengambil kiriman dari exchange…"):
-            result = hub_exchange.collect_exchange(ws, Path(exchange) if exchange else None)
-    except hub.SiteError as exc:
-        fail(str(exc))
+    with site_errors(), console.status("Mengambil kiriman dari exchange…"):
+        result = hub_exchange.collect_exchange(ws, Path(exchange) if exchange else None)
     console.print(f"{len(result.new)} kiriman baru di exchange, {result.seen} sudah diambil sebelumnya.")
     if result.pending:
         console.print(f"{result.pending} kiriman masih sedang dikirim; ambil lagi sebentar lagi.")
@@ -540,16 +558,15 @@ def situs_ambil(folder, exchange):
         print_intake(result.report)
 
 
-
 @situs.command("mulai", help="Nyalakan JupyterLab semua peserta sebelum kelas dimulai, beberapa "
                              "sekaligus, agar peserta tidak menunggu lama saat masuk.")
 @click.option("--env", "env_file", type=click.Path(dir_okay=False), default="/etc/spptik/situs.env",
               help="Berkas pengaturan situs (bawaan /etc/spptik/situs.env).")
 @click.option("--serentak", type=int, default=6, help="Berapa server dinyalakan bersamaan (bawaan 6).")
 def situs_mulai(env_file, serentak):
-    from autograder import hub, hub_setup
+    from autograder import hub_setup
 
-    try:
+    with site_errors():
         env = hub_setup.read_env_file(Path(env_file))
         token = env.get("SPPTIK_HUB_API_TOKEN") or fail(
             f"SPPTIK_HUB_API_TOKEN tidak ada di {env_file}: jalankan ulang 'spptik situs siapkan'")
@@ -561,8 +578,6 @@ def situs_mulai(env_file, serentak):
         with progress_bar("Menyalakan server peserta") as (on_start, advance):
             on_start(len(names))
             failed = hub_setup.start_servers(url, token, names, at_once=max(1, serentak), on_ready=advance)
-    except hub.SiteError as exc:
-        fail(str(exc))
     for name, why in failed.items():
         err_console.print(f"[red]✘[/] {name}: {why}")
     console.print(f"[green]{len(names) - len(failed)} server peserta menyala.[/]")

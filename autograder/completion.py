@@ -39,12 +39,14 @@ class Outcome:
         return round(self.post_test - self.pre_test, 1)
 
 
-def _fmt(value: float) -> str:
-    """A number the Indonesian way: 69,5 (and 70 rather than 70,0)."""
+def format_number(value: float | None, suffix: str = "") -> str:
+    """A number the Indonesian way: 69,5 (and 70 rather than 70,0); a dash for no value."""
+    if value is None or value != value:  # None or NaN
+        return "–"
     text = f"{value:.1f}"
     if text.endswith(".0"):
         text = text[:-2]
-    return text.replace(".", ",")
+    return text.replace(".", ",") + suffix
 
 
 def evaluate(course: Course, student: str, rows) -> Outcome:
@@ -95,14 +97,14 @@ def _evaluate(course: Course, student: str, by_assignment: dict) -> Outcome:
         if row.manual_max:
             outcome.capstone_manual_percent = round(100.0 * row.manual_score / row.manual_max, 1)
     if outcome.final_score < rule.min_final_score:
-        soft.append(f"Nilai akhir {_fmt(outcome.final_score)} di bawah batas "
-                    f"{_fmt(rule.min_final_score)}")
+        soft.append(f"Nilai akhir {format_number(outcome.final_score)} di bawah batas "
+                    f"{format_number(rule.min_final_score)}")
     if rule.capstone and rule.capstone in by_assignment and \
             outcome.capstone_manual_percent is not None and \
             outcome.capstone_manual_percent < rule.min_capstone_manual_percent and \
             rule.capstone not in outcome.pending:
-        soft.append(f"Penilaian manual tugas akhir {_fmt(outcome.capstone_manual_percent)}% "
-                    f"di bawah batas {_fmt(rule.min_capstone_manual_percent)}%")
+        soft.append(f"Penilaian manual tugas akhir {format_number(outcome.capstone_manual_percent)}% "
+                    f"di bawah batas {format_number(rule.min_capstone_manual_percent)}%")
 
     if hard:
         outcome.status, outcome.reasons = BELUM_LULUS, hard + soft

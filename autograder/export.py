@@ -10,8 +10,6 @@ string in the workbook.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from autograder import completion, records
+from autograder.completion import format_number
+from autograder.files import write_atomic
 from autograder.roster import LIBRARY_TYPE_LABELS, SEX_LABELS, Participant
 from autograder.scores import submission_scores
 from autograder.workspace import Workspace
@@ -125,24 +125,10 @@ def neutralise(value):
     return value
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        os.replace(tmp_path, path)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_csv(table: pd.DataFrame, path: Path) -> Path:
     """UTF-8 with BOM (Excel opens it right), every field quoted where needed."""
     safe = table.map(neutralise)
-    return _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    return write_atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
 
 # XlsxWriter writes every string as a string: no formula, number or link is made of text.
@@ -162,7 +148,7 @@ def write_xlsx(table: pd.DataFrame, summaries: dict[str, pd.DataFrame], path: Pa
                 sheet = writer.book.add_worksheet("Grafik")
                 sheet.write_string(0, 0, "Kelulusan per provinsi")
                 sheet.insert_image(2, 0, str(chart))
-    return _atomic(path, write)
+    return write_atomic(path, write)
 
 
 def _sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame) -> None:
@@ -203,27 +189,20 @@ def write_chart(table: pd.DataFrame, path: Path) -> Path:
     ax.set_xlim(0, left.max() * 1.25 + 1)
     ax.legend(loc="lower right")
     fig.tight_layout()
-    _atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+    write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
     plt.close(fig)
     return path
 
 
 # Records -------------------------------------------------------------------------------
 
-def _fmt(value, suffix: str = "") -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    text = f"{value:.1f}".replace(".", ",")
-    return (text[:-2] if text.endswith(",0") else text) + suffix
-
-
 def rule_text(course) -> str:
     rule = course.completion
     parts = ["semua tugas wajib dikumpulkan",
-             f"nilai akhir berbobot minimal {_fmt(rule.min_final_score)}"]
+             f"nilai akhir berbobot minimal {format_number(rule.min_final_score)}"]
     if rule.capstone:
         parts.append(f"penilaian manual tugas akhir ({rule.capstone}) minimal "
-                     f"{_fmt(rule.min_capstone_manual_percent)}%")
+                     f"{format_number(rule.min_capstone_manual_percent)}%")
     if rule.require_post_test and rule.post_test:
         parts.append("mengikuti tes akhir")
     return "; ".join(parts) + " (aturan bawaan proyek, dapat diubah di course.toml)"
@@ -231,7 +210,6 @@ def rule_text(course) -> str:
 
 def build_record(ws: Workspace, p: Participant, o: completion.Outcome, created: str) -> dict:
     course = ws.course
-    info = ws.info
     modules = []
     for m in course.assignments:
         pct = o.percent.get(m.assignment)
@@ -241,13 +219,13 @@ def build_record(ws: Workspace, p: Participant, o: completion.Outcome, created: 
             note = "Menunggu penilaian manual"
         else:
             note = "Dinilai"
-        modules.append({"judul": f"{m.id} · {m.title}", "jp": _fmt(m.jp), "bobot": _fmt(m.weight),
-                        "nilai": _fmt(pct), "keterangan": note})
+        modules.append({"judul": f"{m.id} · {m.title}", "jp": format_number(m.jp),
+                        "bobot": format_number(m.weight), "nilai": format_number(pct),
+                        "keterangan": note})
     kelas = {completion.LULUS: "lulus", completion.MENUNGGU: "menunggu"}.get(o.status, "belum")
-    dates = " – ".join(x for x in (info.get("mulai"), info.get("selesai")) if x)
     return {
         "kursus": {"judul": course.title, "program": course.programme},
-        "kohort": {"nama": ws.name, "tanggal": dates},
+        "kohort": {"nama": ws.name},  # the batch's name carries its place and dates (spptik init --name)
         "peserta": {
             "id_peserta": p.id_peserta, "nama": p.nama,
             "jenis_kelamin": SEX_LABELS.get(p.jenis_kelamin, p.jenis_kelamin),
@@ -259,9 +237,9 @@ def build_record(ws: Workspace, p: Participant, o: completion.Outcome, created: 
         },
         "hasil": {
             "status": o.status, "kelas": kelas, "alasan": o.reasons,
-            "nilai_akhir": _fmt(o.final_score), "tes_awal": _fmt(o.pre_test, "%"),
-            "tes_akhir": _fmt(o.post_test, "%"), "peningkatan": _fmt(o.gain),
-            "jp_selesai": _fmt(o.jp_completed), "jp_total": _fmt(course.total_jp),
+            "nilai_akhir": format_number(o.final_score), "tes_awal": format_number(o.pre_test, "%"),
+            "tes_akhir": format_number(o.post_test, "%"), "peningkatan": format_number(o.gain),
+            "jp_selesai": format_number(o.jp_completed), "jp_total": format_number(course.total_jp),
         },
         "modul": modules,
         "aturan": rule_text(course),
@@ -279,7 +257,7 @@ def write_records(ws: Workspace, outcomes: list[completion.Outcome], folder: Pat
         body, _ = exporter.from_notebook_node(records.record_notebook(build_record(ws, p, o,
                                                                                    created)))
         path = folder / f"{p.id_peserta}.html"
-        _atomic(path, lambda tmp, text=body: tmp.write_text(text, encoding="utf-8"))
+        write_atomic(path, body)
         html_paths.append(path)
         if on_step:
             on_step()
@@ -306,7 +284,7 @@ def write_summary_html(table: pd.DataFrame, summaries: dict[str, pd.DataFrame], 
         parts.append(frame.to_html(index=False, na_rep="–", escape=True, decimal=","))
     parts.append("</body></html>")
     text = "\n".join(parts)
-    return _atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return write_atomic(path, text)
 
 
 def export(ws: Workspace, out: str | Path | None = None, *, pdf: bool = False,
@@ -328,9 +306,9 @@ def export(ws: Workspace, out: str | Path | None = None, *, pdf: bool = False,
                                              f"Ringkasan kelulusan – {ws.name}")
     result.records, result.pdfs = write_records(ws, outcomes, folder / "rekam", pdf=pdf,
                                                 on_step=on_step)
-    (folder / "tentang.json").write_text(json.dumps(
+    write_atomic(folder / "tentang.json", json.dumps(
         {"angkatan": ws.name, "peserta": len(table), "aturan": rule_text(ws.course)},
-        ensure_ascii=False, indent=1), encoding="utf-8")
+        ensure_ascii=False, indent=1))
     return result
 
 

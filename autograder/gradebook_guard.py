@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder.files import write_atomic
 from autograder.workspace import Workspace, WorkspaceError
 
 SNAPSHOT_DIR = "cadangan"
@@ -439,13 +440,7 @@ def _snapshot_server(ws: Workspace, reason: str) -> SnapshotResult:
         return SnapshotResult(None, note="tidak ada cadangan: pg_dump tidak terpasang (paket Debian "
                                          "'postgresql-client'); gradebook PostgreSQL tidak dicadangkan")
     target = _new_name(ws, reason, "sql")
-    partial = target.with_name("." + target.name + ".sementara")
-    argv, env = pg_dump_command(ws.db_url, partial)
-    try:
-        _run(argv, env)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_atomic(target, lambda partial: _run(*pg_dump_command(ws.db_url, partial)))
     return SnapshotResult(_as_snapshot(target), new=True)
 
 
@@ -605,15 +600,8 @@ def _restore_sqlite(ws: Workspace, snap: Path) -> None:
             src.close()
         return
     # nothing there (missing, or the damaged file was moved aside): a complete file, renamed in
-    fd, tmp = tempfile.mkstemp(prefix=".pulihkan-", suffix=".db", dir=live.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        _backup_sqlite(snap, tmp_path)
-        _same_mode(ws.root / "kohort.toml", tmp_path)
-        tmp_path.replace(live)
-    finally:
-        tmp_path.unlink(missing_ok=True)
+    write_atomic(live, lambda tmp: _backup_sqlite(snap, tmp),
+                 mode=(ws.root / "kohort.toml").stat().st_mode & 0o777)
     conn = sqlite3.connect(live, timeout=60)
     try:
         conn.execute("PRAGMA journal_mode=WAL")  # as `spptik init` sets it

@@ -137,6 +137,10 @@ class SiteSettings:
     proxy_command: Path = PROXY_COMMAND
     cohort_name: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Participants' homes as <homes>/<user name>, all owned by the hub's own account: a
+    # site whose servers do not change user (a test or a measurement). None: each
+    # account's own home, as on a real site.
+    homes: Path | None = None
 
     @property
     def users(self) -> set[str]:
@@ -244,6 +248,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None, *,
         gradebook_url=env.get("SPPTIK_DB_URL", "").strip() or None,
         proxy_command=proxy,
         cohort_name=info.get("name", cohort.name),
+        homes=Path(env["SPPTIK_HUB_HOMES"].strip()) if env.get("SPPTIK_HUB_HOMES", "").strip() else None,
     )
     if settings.api_token is not None and len(settings.api_token) < 32:
         problems.append("SPPTIK_HUB_API_TOKEN terlalu pendek: paling sedikit 32 karakter acak "
@@ -310,12 +315,11 @@ def spawner_environment(username: str, settings: SiteSettings) -> dict[str, str]
     return env
 
 
-def _spawner_home(spawner) -> tuple[Path, int | None, int | None]:
-    """The home folder the spawner will start in, and the owner to give new files."""
-    home_dir = getattr(spawner, "home_dir", None)  # SimpleLocalProcessSpawner (tests)
-    if home_dir:
-        return Path(home_dir), None, None
-    entry = pwd.getpwnam(spawner.user.name)
+def _user_home(username: str, settings: SiteSettings) -> tuple[Path, int | None, int | None]:
+    """The user's home folder, and the owner to give new files (None: the hub's own account)."""
+    if settings.homes is not None:
+        return settings.homes / username, None, None
+    entry = pwd.getpwnam(username)
     return Path(entry.pw_dir), entry.pw_uid, entry.pw_gid
 
 
@@ -347,12 +351,12 @@ def configure_spawner(spawner, settings: SiteSettings) -> None:
         spawner.notebook_dir = str(settings.cohort)
         spawner.default_url = "/lab"
     else:
-        home, uid, gid = _spawner_home(spawner)
+        home, uid, gid = _user_home(name, settings)
         prepare_home(home, uid, gid)
         spawner.notebook_dir = str(home)
         spawner.default_url = f"/lab/tree/{COURSE_FOLDER}"
-    if os.geteuid() == 0 and getattr(spawner, "home_dir", None):
-        # SimpleLocalProcessSpawner does not change user: a test site runs servers as root
+    if os.geteuid() == 0 and settings.homes is not None:
+        # servers that do not change user run as the hub's account, here root
         spawner.args = [*spawner.args, "--allow-root"]
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder.files import write_atomic
 from autograder.hub import COURSE_MODE, INBOUND_MODE, OUTBOUND_MODE, ROOT_MODE, SiteError
 
 # The exchange's folders ----------------------------------------------------------------
@@ -71,9 +72,7 @@ def set_cohort_exchange(cohort: Path, root: Path) -> None:
         text = re.sub(r"(?m)^exchange\s*=.*$", lambda _m: line, text)
     else:
         text = text.rstrip("\n") + "\n" + line + "\n"
-    staging = meta.with_name(".kohort.toml.tmp")
-    staging.write_text(text, encoding="utf-8")
-    staging.replace(meta)
+    write_atomic(meta, text, mode=stat.S_IMODE(meta.stat().st_mode))
 
 
 def exchange_of(ws) -> Path:
@@ -426,7 +425,7 @@ class _SenderMatcher:
         return self._matcher.assignment(origin, nb, self.senders[origin][1] or hint)
 
 
-def collect_exchange(ws, exchange_root: Path | None = None, progress=None,
+def collect_exchange(ws, exchange_root: Path | None = None,
                      assignment: str | None = None, now: float | None = None) -> ExchangeCollect:
     """Take in what participants submitted through nbgrader's exchange.
 
@@ -489,8 +488,6 @@ def collect_exchange(ws, exchange_root: Path | None = None, progress=None,
             for received in taken:
                 senders[received.origin] = (verdict.sender, verdict.assignment)
                 intake.report.items.append(intake.take_or_quarantine(received))
-                if progress:
-                    progress()
             for received, why in refused:
                 item = IntakeItem(origin=received.origin, outcome=UNMATCHED, reason=why)
                 intake.report.items.append(intake.quarantine(received, item))

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from autograder.files import write_atomic
 from autograder.workspace import Workspace
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
@@ -79,9 +80,6 @@ class IntakeReport:
     @property
     def received(self) -> int:
         return len(self.items)
-
-    def summary(self) -> dict[str, int]:
-        return {label: self.count(key) for key, label in OUTCOME_LABELS.items()}
 
 
 # Reading inputs -------------------------------------------------------------------
@@ -248,12 +246,22 @@ def _grade_ids(nb: dict) -> set[str]:
     return ids
 
 
-def _parse_notebook(data: bytes) -> dict | None:
+def parse_notebook(data: bytes) -> dict | None:
+    """The notebook in ``data``, or None when it is not one (not JSON, or no list of cells).
+
+    The one test of a notebook's validity: intake files such a notebook as broken, and
+    grading scores it 0 without running it.
+    """
     try:
         nb = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
     return nb if isinstance(nb, dict) and isinstance(nb.get("cells"), list) else None
+
+
+def broken_notebooks(folder: Path) -> list[str]:
+    """Names of the notebooks in ``folder`` that :func:`parse_notebook` refuses."""
+    return [nb.name for nb in sorted(folder.glob("*.ipynb")) if parse_notebook(nb.read_bytes()) is None]
 
 
 # Filing -------------------------------------------------------------------------------
@@ -322,7 +330,7 @@ class Intake:
         if not received.name.lower().endswith(".ipynb"):
             item.outcome, item.reason = IGNORED, "bukan berkas notebook (.ipynb)"
             return self.quarantine(received, item)
-        nb = _parse_notebook(received.data)
+        nb = parse_notebook(received.data)
         student, why = self.matcher.student(received.origin)
         assignment, why_a = self.matcher.assignment(received.origin, nb, self.hint)
         item.student, item.assignment = student, assignment
@@ -367,9 +375,7 @@ class Intake:
     @staticmethod
     def _write(folder: Path, nb_name: str, data: bytes, time: datetime) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        staging = folder / f".{nb_name}.tmp"
-        staging.write_bytes(data)
-        staging.rename(folder / nb_name)
+        write_atomic(folder / nb_name, data)
         (folder / "timestamp.txt").write_text(_stamp(time) + "\n", encoding="utf-8")
 
     def take_or_quarantine(self, received: Received) -> IntakeItem:
@@ -391,8 +397,7 @@ class Intake:
         return ledger
 
 
-def collect(ws: Workspace, assignment_hint: str | None, paths: Iterable[str | Path],
-            progress=None) -> IntakeReport:
+def collect(ws: Workspace, assignment_hint: str | None, paths: Iterable[str | Path]) -> IntakeReport:
     """Take in every file under ``paths``; return what happened to each one."""
     intake = Intake(ws, assignment_hint)
     received = list(iter_inputs(paths))
@@ -404,7 +409,5 @@ def collect(ws: Workspace, assignment_hint: str | None, paths: Iterable[str | Pa
             intake.report.items.append(entry)
         else:
             intake.report.items.append(intake.take_or_quarantine(entry))
-        if progress:
-            progress()
     intake.log()
     return intake.report

@@ -50,7 +50,6 @@ class Course:
     title: str
     programme: str
     days: int
-    minutes_per_jp: int
     modules: tuple[Module, ...]
     completion: CompletionRule
     root: Path = field(default=COURSE_DIR, compare=False)
@@ -130,6 +129,6 @@ def load_course(path: str | Path = MANIFEST_PATH) -> Course:
     return Course(
         id=info.get("id", "spptik"), title=info.get("title", ""),
         programme=info.get("programme", ""), days=int(info.get("days", 5)),
-        minutes_per_jp=int(info.get("minutes_per_jp", 45)), modules=tuple(modules),
+        modules=tuple(modules),
         completion=rule, root=path.parent,
     )

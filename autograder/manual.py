@@ -10,13 +10,6 @@ from __future__ import annotations
 from autograder.workspace import Workspace
 
 
-def pending_manual(ws: Workspace, student: str, assignment: str) -> list[str]:
-    """Grade ids of the cells in this submission still waiting for a manual grade."""
-    with ws.gradebook() as gb:
-        submission = gb.find_submission(assignment, student)
-        return [g.name for nb in submission.notebooks for g in nb.grades if g.needs_manual_grade]
-
-
 def set_manual_scores(ws: Workspace, student: str, assignment: str, fraction: float,
                       comment: str | None = None) -> int:
     """Give every manually graded cell of a submission ``fraction`` of its points."""

@@ -17,6 +17,8 @@ import nbformat
 from nbconvert.exporters import TemplateExporter
 from traitlets import default
 
+from autograder.files import write_atomic
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
@@ -78,9 +80,8 @@ class PdfPrinter:
 
     def print(self, html_path: Path, pdf_path: Path) -> None:
         self._page.goto(html_path.resolve().as_uri())
-        tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
-        self._page.pdf(path=str(tmp), format="A4", print_background=True)
-        tmp.replace(pdf_path)
+        write_atomic(pdf_path, lambda tmp: self._page.pdf(path=str(tmp), format="A4",
+                                                          print_background=True))
 
     def __exit__(self, *exc):
         self._browser.close()

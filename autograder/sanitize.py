@@ -20,7 +20,6 @@ import base64
 import binascii
 import html
 import json
-import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -32,6 +31,8 @@ import nh3
 from nbconvert.filters.markdown import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor
 from traitlets import default
+
+from autograder.files import write_atomic
 
 # Output types kept as they are; text/html, image/svg+xml and text/markdown are cleaned; every
 # other one (application/javascript, widget views, application/vnd.* renderers, ...) is dropped.
@@ -510,10 +511,8 @@ def sanitize_folder(folder: Path) -> list[str]:
             changed = True
             notes_here = [f"keluaran dan Markdown {path.name} dihapus: tidak dapat dibersihkan ({exc!r})"]
         if changed:
-            tmp = path.with_name(f".{path.name}.bersih")
-            nbformat.write(nb, tmp)
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
-            os.replace(tmp, path)
+            write_atomic(path, lambda tmp, nb=nb: nbformat.write(nb, tmp),
+                         mode=stat.S_IMODE(path.stat().st_mode))
         notes += notes_here
     return notes
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from autograder import manifest, records, synthetic
-from autograder.grading import grade
+from autograder.grading import GRADED, grade
 from autograder.intake import collect
 from autograder.lab import install_overrides, lab_command
 from autograder.scores import submission_scores
@@ -164,7 +164,7 @@ def test_participant_fills_validates_saves_and_is_graded(browser, fresh_cohort, 
                for c in typed)
     collect(ws, "m00", [root / pid])
     report = grade(ws, ["m00"], jobs=1)
-    assert [r.status for r in report.results] == ["dinilai"]
+    assert [r.status for r in report.results] == [GRADED]
     scores = submission_scores(ws).set_index("student")
     assert scores.loc[pid, "score"] == scores.loc[pid, "max_score"] > 0
 

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from autograder import records
+from autograder import completion, records
 from autograder.export import export, merge
 from autograder.roster import write_roster
 from autograder.workspace import Workspace
@@ -65,7 +65,7 @@ def test_workbook_has_the_summaries_staff_report(fresh_cohort, tmp_path):
     for province, count in expected.items():
         assert by_province.loc[province, "Jumlah Peserta"] == count
     assert by_province.loc["Jumlah", "Jumlah Peserta"] == len(listing)
-    assert by_province.loc["Jumlah", "Belum lulus"] == len(listing)  # nobody submitted anything
+    assert by_province.loc["Jumlah", completion.BELUM_LULUS] == len(listing)  # nobody submitted anything
     assert set(sheets["Per Jenis Kelamin"]["Jenis Kelamin"]) <= {"Laki-laki", "Perempuan", "Jumlah"}
     assert result.chart.stat().st_size > 5000
 
@@ -132,7 +132,7 @@ def test_merged_list_has_each_column_once(fresh_cohort, tmp_path):
 
 
 def test_a_failed_write_leaves_no_half_written_file(tmp_path):
-    from autograder.export import _atomic
+    from autograder.files import write_atomic
 
     target = tmp_path / "daftar_kelulusan.csv"
     target.write_text("versi lama yang utuh\n", encoding="utf-8")
@@ -142,6 +142,6 @@ def test_a_failed_write_leaves_no_half_written_file(tmp_path):
         raise OSError("disk penuh")
 
     with pytest.raises(OSError):
-        _atomic(target, half_then_fail)
+        write_atomic(target, half_then_fail)
     assert target.read_text(encoding="utf-8") == "versi lama yang utuh\n"
     assert [p.name for p in tmp_path.iterdir()] == ["daftar_kelulusan.csv"]

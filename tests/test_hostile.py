@@ -11,7 +11,7 @@ import time
 import pytest
 
 from autograder import synthetic
-from autograder.grading import FAILED, GRADED, grade
+from autograder.grading import BROKEN, FAILED, GRADED, SKIPPED, grade
 from autograder.intake import collect
 from autograder.sandbox import bwrap_path
 from autograder.scores import submission_scores
@@ -104,7 +104,7 @@ def test_corrupted_json_is_kept_reported_and_scored_zero(quick_cohort, answer_ke
                           other: synthetic.fill(release, answers)})
     report = grade(ws, jobs=1)
     by_id = {r.student: r for r in report.results}
-    assert by_id[pid].status == "rusak" and "bukan JSON yang sah" in by_id[pid].message
+    assert by_id[pid].status == BROKEN and "bukan JSON yang sah" in by_id[pid].message
     assert by_id[other].status == GRADED and by_id[other].score > 0
     kept = next((ws.submitted / pid / "m00").glob("*.ipynb")).read_text()
     assert kept.startswith('{"cells": [ {')
@@ -168,7 +168,7 @@ def test_grading_killed_half_way_resumes_without_grading_twice(fresh_cohort, ans
     assert 1 <= done_before < len(ws.participants)
     report = grade(ws, jobs=2)
     assert report.count(GRADED) == len(ws.participants) - done_before
-    assert report.count("sudah_dinilai") == done_before
+    assert report.count(SKIPPED) == done_before
     scores = submission_scores(ws)
     assert len(scores) == len(ws.participants)  # one submission each in the gradebook
     assert (scores["score"] == scores["max_score"]).all()

@@ -131,6 +131,7 @@ def running_hub(base: Path, cohort: Path, exchange: Path, roster: Path):
         "SPPTIK_HUB_DATA": str(base / "hub"),
         "SPPTIK_HUB_API_TOKEN": admin_token,
         "SPPTIK_ROSTER": str(roster),
+        "SPPTIK_HUB_HOMES": str(base / "home"),  # JupyterHub's test spawner does not change user
     }
     (base / "situs.env").write_text("".join(f"{k}={v}\n" for k, v in settings.items()))
     env = {**os.environ, **settings,

@@ -86,12 +86,12 @@ def test_mixed_folder_every_file_accounted_for_once(fresh_cohort, answer_keys, t
     ledger = (ws.reports / "penerimaan.jsonl").read_text().splitlines()
     assert len(ledger) == 7
     # and grading takes what was filed: the good ones graded, the broken one reported as 0
-    from autograder.grading import grade
+    from autograder import grading
 
-    report = grade(ws, jobs=2)
+    report = grading.grade(ws, jobs=2)
     status = {r.student: r.status for r in report.results}
-    assert status == {p[0].id_peserta: "dinilai", p[1].id_peserta: "rusak",
-                      p[2].id_peserta: "dinilai"}
+    assert status == {p[0].id_peserta: grading.GRADED, p[1].id_peserta: grading.BROKEN,
+                      p[2].id_peserta: grading.GRADED}
 
 
 def test_a_new_version_replaces_and_the_old_one_is_kept(fresh_cohort, answer_keys, tmp_path):

@@ -14,6 +14,8 @@ the systemd unit that `spptik situs siapkan` writes):
     SPPTIK_HUB_API_TOKEN     optional token of the 'spptik-admin' service (scripts)
     SPPTIK_HUB_SSL_CERT, SPPTIK_HUB_SSL_KEY          optional HTTPS
     SPPTIK_DB_URL            the gradebook (e.g. PostgreSQL), passed to trainers' servers
+    SPPTIK_HUB_HOMES         tests and measurements only: homes as <folder>/<user>, servers
+                             run as the hub's own account (with JupyterHub's 'simple' spawner)
 
 The logic lives in autograder/hub.py.
 """

@@ -168,7 +168,7 @@ def measure(n: int, base_dir: Path, cohort: Path, with_kernel: bool, at_once: in
            "SPPTIK_EXCHANGE": str(exchange), "SPPTIK_HUB_IP": "127.0.0.1",
            "SPPTIK_HUB_PORT": str(port), "SPPTIK_HUB_INTERNAL_PORT": str(free_port()),
            "SPPTIK_PROXY_API_PORT": str(free_port()), "SPPTIK_HUB_DATA": str(work / "hub"),
-           "SPPTIK_HUB_API_TOKEN": token}
+           "SPPTIK_HUB_API_TOKEN": token, "SPPTIK_HUB_HOMES": str(work / "home")}
     command = [str(Path(sys.executable).parent / "jupyterhub"),
                "-f", str(hub.DEPLOY_DIR / "jupyterhub_config.py"),
                "--JupyterHub.authenticator_class=dummy", "--JupyterHub.spawner_class=simple",
