@@ -9,6 +9,11 @@
 
 Everything else (cell timeouts, interrupts, error outputs, what nbgrader then
 does with the outputs) is nbgrader's and nbclient's own code.
+
+The sandbox's part goes through jupyter_client's provisioner API
+(``ZygoteProvisioner``); the speed-ups (``FastZygoteKernelManager``) are declared
+in ``patches.py`` and chosen through it: with ``SPPTIK_TANPA_PERCEPATAN=1`` the
+kernel client waits for readiness as jupyter_client does.
 """
 
 from __future__ import annotations
@@ -30,20 +35,25 @@ from autograder.zygote import KERNEL_ARGS, ForkedKernelProcess, ZygoteClient, Zy
 _zygote: ZygoteClient | None = None
 _scratch_root: Path | None = None
 _confined = False
+_prepared_kernels = True
 
 
-def activate(zygote: ZygoteClient | None, scratch_root: Path, confined: bool) -> None:
+def activate(zygote: ZygoteClient | None, scratch_root: Path, confined: bool,
+             speedups: bool = True) -> None:
     """Set the zygote and scratch folder used by this process's grading.
 
     The zygote may still be preloading: the first kernel waits for it (meanwhile
     the worker sanitises its first submission). Where kernels must be confined, a
     zygote that failed means no kernel at all (the submission fails, reported);
-    only trusted code falls back to kernels started the usual way.
+    only trusted code falls back to kernels started the usual way. ``speedups``
+    False: the zygote prepared no kernel application (``SPPTIK_TANPA_PERCEPATAN=1``).
     """
-    global _zygote, _scratch_root, _confined
+    global _zygote, _scratch_root, _confined, _manager_class, _prepared_kernels
     _zygote = zygote
     _scratch_root = Path(scratch_root)
     _confined = confined
+    _prepared_kernels = speedups
+    _manager_class = ZygoteKernelManager  # until the run's patches choose the faster one
 
 
 def _ready_zygote() -> ZygoteClient | None:
@@ -64,6 +74,21 @@ def kernel_folders(cwd: str) -> tuple[str, str]:
 class ZygoteProvisioner(LocalProvisioner):
     """nbclient's local provisioner, launching by fork from the warm zygote, confined."""
 
+    async def pre_launch(self, **kwargs):
+        """The kernel's connection folder: the only one it shares with the grader.
+
+        Unix sockets there (transport ``ipc``): the kernel has no network at all.
+        Set on the kernel manager before jupyter_client writes the connection file.
+        """
+        km = self.parent
+        if km is not None and _scratch_root is not None and not km.connection_file:
+            channel, _ = kernel_folders(str(kwargs.get("cwd") or _scratch_root / "tanpa-folder"))
+            os.makedirs(channel, mode=0o700, exist_ok=True)
+            km.connection_file = str(Path(channel) / "kernel.json")
+            km.transport = "ipc"
+            km.ip = str(Path(channel) / "ipc")
+        return await super().pre_launch(**kwargs)
+
     async def launch_kernel(self, cmd, **kwargs):
         from autograder import sandbox
 
@@ -77,7 +102,10 @@ class ZygoteProvisioner(LocalProvisioner):
         cwd = str(kwargs.get("cwd") or os.getcwd())
         channel, home = kernel_folders(cwd)
         # The kernel's whole environment: an allowlist, nothing of the trainer's shell.
-        env = sandbox.kernel_env(home, {"IPYTHONDIR": str(_scratch_root / ".ipython"),
+        # IPython's folder: the zygote's, whose profile it read for the prepared application
+        # (read-only for the kernel); a kernel started the usual way makes its own in its home.
+        ipython = _scratch_root / ".ipython" if _prepared_kernels else Path(home) / ".ipython"
+        env = sandbox.kernel_env(home, {"IPYTHONDIR": str(ipython),
                                         "MPLCONFIGDIR": str(_scratch_root / ".matplotlib")})
         self.process = zygote.spawn(args, cwd, channel, home, env)
         self.pid = self.process.pid
@@ -139,6 +167,23 @@ _kernel_specs: dict[str, object] = {}
 
 
 class ZygoteKernelManager(AsyncKernelManager):
+    """jupyter_client's manager whose kernels always come from ``ZygoteProvisioner``.
+
+    jupyter_client picks a provisioner from the kernel spec through an entry
+    point; setting ours before it would (registry entry ``zygote-provisioner``)
+    means no kernel of this manager starts unconfined, even on a restart.
+    """
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.provisioner is None:
+            self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id or "zygote",
+                                                 kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+class FastZygoteKernelManager(ZygoteKernelManager):
+    """The same, with the speed-ups ``prompt-kernel-ready`` and ``kernel-spec-once``."""
+
     client_class = "autograder.execution.PromptKernelClient"
 
     @property
@@ -150,19 +195,19 @@ class ZygoteKernelManager(AsyncKernelManager):
             self._kernel_spec = _kernel_specs[self.kernel_name]
         return self._kernel_spec
 
-    async def _async_pre_start_kernel(self, **kw):
-        if _scratch_root is not None and not self.connection_file:
-            # The kernel's connection folder: the only one it shares with the grader.
-            # Unix sockets there: the kernel has no network at all.
-            channel, _ = kernel_folders(str(kw.get("cwd") or _scratch_root / "tanpa-folder"))
-            os.makedirs(channel, mode=0o700, exist_ok=True)
-            self.connection_file = str(Path(channel) / "kernel.json")
-            self.transport = "ipc"
-            self.ip = str(Path(channel) / "ipc")
-        if self.provisioner is None:
-            self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id or "zygote",
-                                                 kernel_spec=self.kernel_spec, parent=self)
-        return await super()._async_pre_start_kernel(**kw)
+
+_manager_class: type[ZygoteKernelManager] = ZygoteKernelManager
+
+
+def use_prompt_client() -> None:
+    """Registered as ``prompt-kernel-ready`` and ``kernel-spec-once`` in ``patches.py``."""
+    global _manager_class
+    _manager_class = FastZygoteKernelManager
+
+
+def use_zygote_provisioner() -> None:
+    """Registered as ``zygote-provisioner``: always in force, ``ZygoteKernelManager`` is the
+    base of every manager here (nothing to switch on)."""
 
 
 class IsolatedExecute(Execute):
@@ -171,7 +216,7 @@ class IsolatedExecute(Execute):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if _zygote is not None:
-            self.kernel_manager_class = ZygoteKernelManager
+            self.kernel_manager_class = _manager_class
 
     def preprocess(self, nb, resources=None, km=None):
         resources = resources if resources is not None else {}

@@ -12,6 +12,8 @@ way leaves no marker for what it was doing, and the next run grades it again.
 
 Speed: kernels come from one warm zygote per run (``zygote.py``), inside the
 sandbox (``sandbox.py``); workers share it. See README for the measured figures.
+``SPPTIK_TANPA_PERCEPATAN=1`` grades with none of the speed-ups (``patches.py``),
+still in the sandbox.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder.intake import broken_notebooks
 from autograder.workspace import Workspace
 
 GRADED = "dinilai"
@@ -62,6 +65,7 @@ class GradeReport:
     isolation: str = ""      # which protection ran, for the trainer (Indonesian)
     sandbox: str = ""        # the mode that ran: sandbox.BUBBLEWRAP, LANDLOCK or TRUSTED
     warm: bool = False       # kernels came from the warm zygote
+    speedups: bool = False   # the speed-ups of patches.py were on (off: SPPTIK_TANPA_PERCEPATAN=1)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -178,7 +182,8 @@ class KernelSource:
     cannot start means no confined kernels: the run stops with the reason.
     """
 
-    def __init__(self, ws: Workspace, warm: bool = True, trusted: bool = False):
+    def __init__(self, ws: Workspace, warm: bool = True, trusted: bool = False,
+                 speedups: bool = True):
         import tempfile
 
         from autograder import sandbox
@@ -194,9 +199,10 @@ class KernelSource:
             warm = True  # kernels are confined by the zygote's children: there is no other way
         self.zygote = None
         self.token = ""
+        self.speedups = speedups
         if warm:
             try:
-                self.zygote = ZygoteClient.start(self.policy)
+                self.zygote = ZygoteClient.start(self.policy, speedups=speedups)
                 self.token = self.zygote.token
             except (ZygoteError, OSError) as exc:
                 if self.policy.confined:
@@ -230,6 +236,8 @@ class KernelSource:
         from autograder import sandbox
 
         speed = "kernel hangat" if self.warm else "kernel biasa"
+        speed += (", dengan percepatan" if self.speedups
+                  else ", tanpa percepatan (SPPTIK_TANPA_PERCEPATAN=1)")
         return f"{speed}; {sandbox.describe(self.policy)}"
 
     def close(self) -> None:
@@ -240,12 +248,13 @@ class KernelSource:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def _init_worker(root: str, scratch: str, warm: bool, token: str, confined: bool) -> None:
+def _init_worker(root: str, scratch: str, warm: bool, token: str, confined: bool,
+                 speedups: bool = True) -> None:
     import gc
     import logging
     import warnings
 
-    from autograder import execution, speedups
+    from autograder import execution, patches
     from autograder.zygote import ZygoteClient
 
     # what the forkserver imported stays: the collector need not walk it again and again
@@ -253,24 +262,14 @@ def _init_worker(root: str, scratch: str, warm: bool, token: str, confined: bool
     logging.disable(logging.WARNING)
     warnings.filterwarnings("ignore", module="nbgrader")
     warnings.filterwarnings("ignore", message=".*not in session.*")
-    speedups.apply()
     ws = Workspace(root)
     zygote = ZygoteClient.connect(Path(scratch), token) if warm else None
-    execution.activate(zygote, Path(scratch), confined)  # the first kernel waits for it to listen
+    # the first kernel waits for the zygote to listen
+    execution.activate(zygote, Path(scratch), confined, speedups)
+    for stage in (patches.ALWAYS, patches.GRADEBOOK, patches.KERNEL_CLIENT):
+        patches.apply(stage, speedups)
     _worker["ws"] = ws
     _worker["api"] = ws.api(isolated=True)
-
-
-def _broken_notebooks(folder: Path) -> list[str]:
-    broken = []
-    for nb in sorted(folder.glob("*.ipynb")):
-        try:
-            data = json.loads(nb.read_text(encoding="utf-8-sig"))
-            if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-                raise ValueError("tidak berisi daftar sel")
-        except (ValueError, UnicodeDecodeError):
-            broken.append(nb.name)
-    return broken
 
 
 def grade_one(job: Job) -> GradeResult:
@@ -280,7 +279,7 @@ def grade_one(job: Job) -> GradeResult:
     start = time.perf_counter()
     folder = ws.submitted / job.student / job.assignment
     fingerprint = _fingerprint(folder)
-    broken = _broken_notebooks(folder)
+    broken = broken_notebooks(folder)
     if broken:
         _record_zero(ws, job)
         (ws.autograded / job.student / job.assignment).mkdir(parents=True, exist_ok=True)
@@ -420,6 +419,7 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
     """
     from autograder import (
         gradebook_guard,  # refuses a damaged gradebook, keeps a snapshot
+        patches,
         sandbox,
     )
 
@@ -428,7 +428,8 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
     started = time.perf_counter()
     work, notes = find_work(ws, assignments, force)
     work = _longest_first(ws, work)
-    report = GradeReport(results=list(notes))
+    speedups = patches.enabled()  # read once: the workers and the zygote are told
+    report = GradeReport(results=list(notes), speedups=speedups)
     if on_start:
         on_start(len(work))
     jobs = max(1, jobs or default_jobs())
@@ -438,9 +439,9 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
         return report
     context = _worker_context() if jobs > 1 and len(work) > 1 else None
     # the zygote preloads while the workers' server does: both take seconds of CPU
-    source = KernelSource(ws, warm, trusted)
+    source = KernelSource(ws, warm, trusted, speedups)
     initargs = (str(ws.root), str(source.scratch), source.warm, source.token,
-                source.policy.confined)
+                source.policy.confined, speedups)
     try:
         if context is None:
             source.wait_ready()
@@ -513,7 +514,7 @@ def _write_report(ws: Workspace, report: GradeReport) -> Path:
     ws.reports.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = ws.reports / f"penilaian-{stamp}.json"
-    path.write_text(json.dumps({"detik": round(report.seconds, 2),
+    path.write_text(json.dumps({"detik": round(report.seconds, 2), "percepatan": report.speedups,
                                 "hasil": [asdict(r) for r in report.results]},
                                ensure_ascii=False, indent=1), encoding="utf-8")
     return path

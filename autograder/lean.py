@@ -9,11 +9,21 @@ metadata without a format checker, nbformat uses fastjsonschema, no Jupyter
 event schema asks for "iri"), so the processes that import this module first
 (the ``spptik`` command, grading workers, participants' servers on the hub)
 mark it missing, and jsonschema simply goes without the "iri" format.
+
+Registered as ``hide-rfc3987-grammar`` in ``patches.py``; not done with
+``SPPTIK_TANPA_PERCEPATAN=1``.
 """
 
 from __future__ import annotations
 
 import sys
 
-if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)
+
+def hide_rfc3987_syntax() -> None:
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+from autograder import patches  # noqa: E402 - imports only the standard library
+
+patches.apply(patches.IMPORT)

@@ -20,6 +20,7 @@ submission went to two things nbgrader repeats for every notebook:
   never deletes a course, so once there it stays.
 
 The same SQL runs against the same gradebook; only repeated set-up is skipped.
+Each replacement is declared in ``patches.py`` and applied through it.
 """
 
 from __future__ import annotations
@@ -28,18 +29,19 @@ import functools
 import json
 import os
 
-_applied = False
+
+def apply(speedups: bool | None = None) -> list[str]:
+    """The gradebook's speed-ups (none with ``SPPTIK_TANPA_PERCEPATAN=1``), through the registry."""
+    from autograder import patches
+
+    return patches.apply(patches.GRADEBOOK, speedups)
 
 
-def apply() -> None:
-    global _applied
-    if _applied:
-        return
-    _applied = True
-    os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
-
+def cache_engines() -> None:
+    """Registered as ``engine-once`` in ``patches.py``."""
     import nbgrader.api as nbapi
 
+    os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")  # nbformat's documented setting
     original_create_engine = nbapi.create_engine
 
     @functools.lru_cache(maxsize=8)
@@ -53,6 +55,11 @@ def apply() -> None:
 
     nbapi.create_engine = create_engine
 
+
+def create_tables_once() -> None:
+    """Registered as ``tables-created-once``."""
+    import nbgrader.api as nbapi
+
     metadata = nbapi.Base.metadata
     original_create_all = metadata.create_all
     created: set[int] = set()
@@ -65,7 +72,11 @@ def apply() -> None:
 
     metadata.create_all = create_all
 
-    # Gradebook() asks the database for its table names only to know whether it is new
+
+def list_tables_once() -> None:
+    """Registered as ``tables-listed-once``: Gradebook() lists tables only to know whether it is new."""
+    import nbgrader.api as nbapi
+
     original_inspect = nbapi.inspect
     existing: dict[int, list[str]] = {}
 
@@ -79,7 +90,11 @@ def apply() -> None:
 
     nbapi.inspect = inspect
 
-    # Only Gradebook.__init__ calls check_course, and it ignores the value returned
+
+def check_course_once() -> None:
+    """Registered as ``course-row-once``: only Gradebook.__init__ calls it, ignoring the value."""
+    import nbgrader.api as nbapi
+
     original_check_course = nbapi.Gradebook.check_course
     courses_present: set[tuple[int, str]] = set()
 
@@ -93,6 +108,9 @@ def apply() -> None:
 
     nbapi.Gradebook.check_course = check_course
 
+
+def check_schemas_once() -> None:
+    """Registered as ``schema-checked-once``."""
     import nbgrader.nbgraderformat.common as nbgrader_format
 
     nbgrader_format.jsonschema = _SchemaCheckedOnce(nbgrader_format.jsonschema)

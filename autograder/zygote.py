@@ -10,6 +10,12 @@ next child: each child is a copy of a process in which no student code ran.
 
 Run as ``python -m autograder.zygote SOCKET`` (inside the sandbox, see
 ``sandbox.py``); the grader talks to it with ``ZygoteClient``.
+
+Its replacements of IPython's, stack_data's, pygments' and ipykernel's
+internals are declared in ``patches.py`` and applied through it; with
+``SPPTIK_TANPA_PERCEPATAN=1`` the zygote applies none, warms nothing, and each
+child starts through ``ipykernel.kernelapp.launch_new_instance``. It still forks
+every kernel confined: the sandbox is not a speed-up.
 """
 
 from __future__ import annotations
@@ -39,7 +45,9 @@ PRELOAD = [
 
 # Server (runs in the zygote process) -------------------------------------------------
 
-def _preload() -> None:
+def _preload(speedups: bool = True) -> None:
+    from autograder import patches
+
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
@@ -59,10 +67,11 @@ def _preload() -> None:
             __import__(f"coursekit.{module.name}")
         except Exception:  # noqa: BLE001
             pass
-    _warm_caches()
+    if speedups:
+        patches.apply(patches.ZYGOTE, speedups)
+        _warm_caches()
     _prepare_confinement()
-    _prepare_kernel_app()
-    _list_kernel_modules_once()
+    patches.apply(patches.FORK, speedups)  # after every import: the list of modules is complete
     import threading
 
     if threading.active_count() != 1:  # forking a process with threads is unsafe
@@ -87,17 +96,14 @@ def _warm_caches() -> None:
     CPU formatting its first traceback (a failing check is common):
     ``inspect.getmodule`` indexing the file of every loaded module, pygments
     compiling its Python lexer, IPython and stack_data compiling regular
-    expressions. Kernels also list the machine's addresses (importing psutil)
+    expressions (the patches of stage ``patches.ZYGOTE`` make those caches
+    last between tracebacks). Kernels also list the machine's addresses (importing psutil)
     and look up fonts for their first chart. Doing that here, before any
     participant's code exists, hands each child filled caches; what a child
     computes and prints is unchanged.
     """
     import io
 
-    _reuse_traceback_lexer()
-    _reuse_traceback_styles()
-    _remember_files_of_no_module()
-    _plain_exception_storage()
     try:
         from jupyter_client import localinterfaces
 
@@ -154,6 +160,7 @@ def _format_warm_traceback(source: str, name: str) -> None:
         linecache.cache.pop(name, None)
 
 
+# Applied through patches.py (entry: traceback-lexer).
 def _reuse_traceback_lexer() -> None:
     """stack_data (IPython's traceback formatter) with one lexer class instead of one per frame.
 
@@ -197,6 +204,7 @@ def _reuse_traceback_lexer() -> None:
         stack_data.utils._pygmented_with_ranges = pygmented_with_ranges
 
 
+# Applied through patches.py (entry: traceback-styles, terminal256-colours).
 def _reuse_traceback_styles() -> None:
     """IPython's coloured tracebacks with one style class and one colour table per style.
 
@@ -247,6 +255,7 @@ def _reuse_traceback_styles() -> None:
     Terminal256Formatter._setup_styles = _setup_styles
 
 
+# Applied through patches.py (entry: getmodule-no-module).
 def _remember_files_of_no_module() -> None:
     """``inspect.getmodule``: remember that a notebook cell's file belongs to no module.
 
@@ -276,6 +285,7 @@ def _remember_files_of_no_module() -> None:
     inspect.getmodule = getmodule
 
 
+# Applied through patches.py (entry: plain-exception-storage).
 def _plain_exception_storage() -> None:
     """With input history off (as grading kernels run), store exceptions without colouring.
 
@@ -311,6 +321,7 @@ PREPARED_ARGS = ["--HistoryManager.hist_file=:memory:", *KERNEL_ARGS]
 _prepared: dict = {}
 
 
+# Applied through patches.py (entry: prepared-kernel-app).
 def _prepare_kernel_app() -> None:
     """Parse the kernel's options and load its configuration files once, before any fork.
 
@@ -369,6 +380,7 @@ def _launch_kernel(args: list[str]) -> None:
     kernelapp.launch_new_instance(argv=args)
 
 
+# Applied through patches.py (entry: kernel-modules-listed-once).
 def _list_kernel_modules_once() -> None:
     """ipykernel's list of loaded modules' files, made once here instead of in every kernel.
 
@@ -490,6 +502,11 @@ def _kernel(request: dict, policy: dict, namespaces: bool, uid, status_fd: int) 
         sys.path[:] = [p for p in sys.path if p not in ("", ".")]
         sys.argv = ["ipykernel_launcher", *request["args"]]
         _launch_kernel(request["args"])
+    except Exception:  # noqa: BLE001 - into the kernel's log (SPPTIK_KERNEL_LOG), then end
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.flush()
     finally:
         os._exit(0)
 
@@ -510,7 +527,7 @@ def _authorised(request: dict, policy: dict) -> bool:
 
 def serve(socket_path: str, policy_path: str) -> None:
     policy = json.loads(Path(policy_path).read_text(encoding="utf-8"))
-    _preload()
+    _preload(bool(policy.get("speedups", True)))
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # keepers are reaped by the system
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     # bound and listening under another name first: the socket's path appearing means ready
@@ -617,12 +634,14 @@ class ZygoteClient:
         client.token = token
         return client
 
-    def __init__(self, scratch: Path, policy: dict, env: dict[str, str], wrap=None):
+    def __init__(self, scratch: Path, policy: dict, env: dict[str, str], wrap=None,
+                 speedups: bool = True):
         """Start the zygote; it preloads in the background until ``wait_ready``.
 
         ``policy`` (from ``sandbox.SandboxPolicy.confinement``) tells its children how
         to confine themselves; ``env`` is its whole environment (an allowlist: a
         kernel is a copy of the zygote, its first environment included).
+        ``speedups`` False: no patch, no warm-up (``patches.py``); still confined.
         """
         import hashlib
         import secrets
@@ -631,19 +650,22 @@ class ZygoteClient:
         self.socket_path = str(self.scratch / "zygote.sock")
         self.token = secrets.token_hex(32)
         policy = {**policy, "token_sha256": hashlib.sha256(self.token.encode()).hexdigest(),
-                  "shared": [env["IPYTHONDIR"], env["MPLCONFIGDIR"]]}
+                  "shared": [env["IPYTHONDIR"], env["MPLCONFIGDIR"]], "speedups": bool(speedups)}
         policy_path = self.scratch / "zygote.json"
         policy_path.write_text(json.dumps(policy), encoding="utf-8")
         command = [sys.executable, "-m", "autograder.zygote", self.socket_path, str(policy_path)]
         if wrap:
             command = wrap(command)
-        _seed_font_list(Path(env["MPLCONFIGDIR"]))
+        if speedups:
+            _seed_font_list(Path(env["MPLCONFIGDIR"]))
+        else:
+            Path(env["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env,
                                         cwd=str(self.scratch), start_new_session=True,
                                         preexec_fn=_die_with_parent)
 
     @classmethod
-    def start(cls, policy) -> ZygoteClient:
+    def start(cls, policy, speedups: bool = True) -> ZygoteClient:
         """A zygote for ``policy`` (a ``sandbox.SandboxPolicy``), in its sandbox, in its scratch folder."""
         from autograder import sandbox
 
@@ -652,7 +674,7 @@ class ZygoteClient:
                                  {"IPYTHONDIR": str(scratch / ".ipython"),
                                   "MPLCONFIGDIR": str(scratch / ".matplotlib")})
         return cls(scratch, policy.confinement(), env,
-                   wrap=lambda command: sandbox.zygote_command(command, policy))
+                   wrap=lambda command: sandbox.zygote_command(command, policy), speedups=speedups)
 
     def wait_ready(self) -> None:
         """Block until the zygote has preloaded; on failure stop it and tell waiting clients."""
@@ -776,4 +798,6 @@ class ForkedKernelProcess:
 
 
 if __name__ == "__main__":
+    # patches.py names its functions "autograder.zygote:...": this module, not a second copy
+    sys.modules.setdefault("autograder.zygote", sys.modules["__main__"])
     serve(sys.argv[1], sys.argv[2])

@@ -1,9 +1,11 @@
 """Fast grading gives nbgrader's own grades, and every submission starts from a clean state.
 
 A small batch with right, partly right, blank, erroring, endless (timeout) and
-tampered answers is graded twice from the same files: by plain
-``nbgrader autograde`` (fresh kernel per notebook) and by ``spptik grade`` (warm
-forked kernels, parallel workers). Every cell's score must agree.
+tampered answers is graded three times from the same files: by plain
+``nbgrader autograde`` (fresh kernel per notebook), by ``spptik grade`` (warm
+forked kernels, parallel workers) and by ``spptik grade`` with
+``SPPTIK_TANPA_PERCEPATAN=1`` (no patch of another package's internals, still
+sandboxed). Every cell's score must agree.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import random
 import shutil
 
-from autograder import synthetic
+from autograder import patches, synthetic
 from autograder.grading import GRADED, grade
 from autograder.intake import collect
 from autograder.reference import autograde_with_nbgrader
@@ -50,7 +52,7 @@ def _with_extra(nb: dict, code: str, which: int = 0) -> dict:
     return nb
 
 
-def test_every_cell_scores_as_plain_nbgrader(fresh_cohort, answer_keys, tmp_path):
+def test_every_cell_scores_as_plain_nbgrader(fresh_cohort, answer_keys, tmp_path, monkeypatch):
     ws = fresh_cohort
     _set_cell_timeout(ws, 3)
     ids = sorted(p.id_peserta for p in ws.participants)
@@ -74,17 +76,27 @@ def test_every_cell_scores_as_plain_nbgrader(fresh_cohort, answer_keys, tmp_path
         synthetic.dump(kinds[kind](release, answers), inbox / f"{student}_{aid}.ipynb")
     collect(ws, "-", [inbox])
     peer = Workspace(shutil.copytree(ws.root, tmp_path / "nbgrader-biasa"))
+    unpatched = Workspace(shutil.copytree(ws.root, tmp_path / "tanpa-percepatan"))
 
     autograde_with_nbgrader(peer, ASSIGNMENTS)
+    monkeypatch.delenv(patches.SWITCH, raising=False)
     report = grade(ws, jobs=3)
+    monkeypatch.setenv(patches.SWITCH, "1")
+    slow = grade(unpatched, jobs=3)
 
-    assert report.count(GRADED) == len(plan), [r.message for r in report.failures]
-    assert report.warm  # the fast path really ran
-    plain, ours = cell_scores(peer), cell_scores(ws)
+    plain = cell_scores(peer)
     assert len(plain) > 30
-    differ = {k: (plain.get(k), ours.get(k)) for k in set(plain) | set(ours)
-              if plain.get(k) != ours.get(k)}
-    assert differ == {}
+    for run, workspace, speedups in ((report, ws, True), (slow, unpatched, False)):
+        assert run.count(GRADED) == len(plan), [r.message for r in run.failures]
+        assert run.warm  # kernels forked by the zygote, confined, in both runs
+        assert run.speedups is speedups
+        ours = cell_scores(workspace)
+        differ = {k: (plain.get(k), ours.get(k)) for k in set(plain) | set(ours)
+                  if plain.get(k) != ours.get(k)}
+        assert differ == {}, f"speed-ups {'on' if speedups else 'off'}"
+    assert slow.sandbox == report.sandbox  # the switch changes no protection
+    assert "dengan percepatan" in report.isolation
+    assert "tanpa percepatan" in slow.isolation and "tanpa percepatan" not in report.isolation
     totals = submission_scores(ws).set_index(["student", "assignment"])["score"]
     assert totals.nunique() > 2  # the mix really scored differently
 
