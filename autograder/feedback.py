@@ -1,8 +1,10 @@
 """``spptik feedback``: per-participant feedback in Indonesian, through nbgrader.
 
-nbgrader's own GenerateFeedback converter (its GetGrades preprocessor and
-gradebook) renders each graded notebook; only the template is ours
-(``templates/umpan_balik``), so headings and labels read in Bahasa Indonesia.
+nbgrader's own ``NbGraderAPI.generate_feedback`` (its GenerateFeedback converter,
+GetGrades preprocessor and gradebook) renders each graded notebook; only the
+template is ours (``templates/umpan_balik``), so headings and labels read in Bahasa
+Indonesia. nbgrader's API names its template ``feedback`` on ``HTMLExporter``; our
+exporter is a subclass of it, whose own settings take precedence.
 One file per participant and assignment: ``feedback/<peserta>/<tugas>/*.html``.
 Participants' outputs and Markdown pass through ``sanitize`` on the way (also for
 notebooks autograded before grading cleaned them), so the page runs nothing of theirs.
@@ -17,10 +19,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.apps.generatefeedbackapp import GenerateFeedback
-from nbgrader.preprocessors import GetGrades
-from nbgrader.utils import capture_log, temp_attrs
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from traitlets.config import Config
 
 from autograder.sanitize import SanitizeParticipantContent
@@ -39,15 +40,24 @@ class FeedbackReport:
     failed: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+class FeedbackExporter(HTMLExporter):
+    """nbconvert's HTML exporter under its own name, so that its settings win over the
+    ``HTMLExporter`` ones nbgrader's API sets for its own template."""
+
+
 def feedback_config() -> Config:
     c = Config()
-    c.HTMLExporter.template_name = "umpan_balik"
-    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
+    c.GenerateFeedback.exporter_class = FeedbackExporter
+    c.FeedbackExporter.template_name = "umpan_balik"
+    c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
     # nbgrader's own settings (its bootstrap CSS) plus its templates folder, so that
     # ours can extend 'feedback/index.html.j2'.
-    c.HTMLExporter.extra_template_paths = [str(BOOTSTRAP_CSS), str(NBGRADER_TEMPLATES)]
-    # nbgrader's own two preprocessors, then the participant's content made inert
-    c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, SanitizeParticipantContent]
+    c.FeedbackExporter.extra_template_paths = [str(BOOTSTRAP_CSS), str(NBGRADER_TEMPLATES)]
+    # nbgrader's own two preprocessors; hidden tests taken out of what participants read
+    # (the same assignment serves the next batch: its hidden tests must stay hidden);
+    # then the participant's content made inert
+    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+                                        SanitizeParticipantContent]
     return c
 
 
@@ -96,23 +106,13 @@ def _assignment_feedback(root: str, assignment: str, students: list[str]) -> lis
     warnings.filterwarnings("ignore", message=".*not in session.*")
     speedups.apply()
     api = Workspace(root).api()
-    if _run(api, assignment, None)["success"]:
+    api.update_config(feedback_config())
+    if api.generate_feedback(assignment)["success"]:
         return []
     failed = []
     for student in students:
-        one = _run(api, assignment, student)
+        one = api.generate_feedback(assignment, student)
         if not one["success"]:
             lines = [x for x in (one.get("error") or "").splitlines() if x.strip()]
             failed.append((student, lines[-1] if lines else "tidak diketahui"))
     return failed
-
-
-def _run(api, assignment: str, student: str | None) -> dict:
-    attrs = {"assignment_id": assignment}
-    if student:
-        attrs["student_id"] = student
-    with temp_attrs(api.coursedir, **attrs):
-        app = GenerateFeedback(coursedir=api.coursedir, parent=api)
-        app.update_config(feedback_config())
-        app.force = True
-        return capture_log(app)

@@ -8,6 +8,7 @@ from autograder import completion
 from autograder.export import export
 from autograder.feedback import generate_feedback
 from autograder.grading import GRADED, SKIPPED, grade
+from autograder.intake import FILED, UNMATCHED
 from autograder.scores import submission_scores
 
 
@@ -15,8 +16,8 @@ def test_every_submission_was_filed_and_graded(graded_cohort):
     ws, ids = graded_cohort["ws"], graded_cohort["ids"]
     n = len(ws.course.assignment_ids)
     intake = graded_cohort["intake"]
-    assert intake.count("dicatat") == 4 * n - 2  # UJI-0003 left out m05 and post
-    assert intake.count("karantina") == 0
+    assert intake.count(FILED) == 4 * n - 2  # UJI-0003 left out m05 and post
+    assert intake.count(UNMATCHED) == 0
     assert graded_cohort["grading"].count(GRADED) == 4 * n - 2
     assert not graded_cohort["grading"].failures
     # the participant matched by name alone (UJI-0003, files named "m01 - <nama>")
@@ -63,6 +64,29 @@ def test_feedback_is_indonesian_and_holds_one_participants_data(graded_cohort):
     assert "Umpan balik" in page and "Nilai: 0.0 dari" in page and "Sel pemeriksa" in page
     assert ids[1] in page and ids[0] not in page
     assert "Student's answer" not in page
+
+
+def test_feedback_keeps_hidden_tests_hidden(graded_cohort):
+    """The next batch gets the same assignment: feedback shows the checks' results, not their code."""
+    import html
+    import json
+    import re
+
+    from autograder import manifest
+
+    ws, ids = graded_cohort["ws"], graded_cohort["ids"]
+    generate_feedback(ws, ["m00"])
+    page = (ws.feedback / ids[1] / "m00" / "m00.html").read_text(encoding="utf-8")
+    source = json.loads((manifest.SOURCE_DIR / "m00" / "m00.ipynb").read_text(encoding="utf-8"))
+    hidden = [line.strip() for cell in source["cells"]
+              for block in "".join(cell["source"]).split("### BEGIN HIDDEN TESTS")[1:]
+              for line in block.split("### END HIDDEN TESTS")[0].splitlines() if line.strip()]
+    assert hidden, "m00 has hidden tests"
+    assert "HIDDEN TESTS" not in page
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))  # the code as the participant reads it
+    for line in hidden:
+        assert line not in text
+    assert "Sel pemeriksa" in page and "Nilai:" in page
 
 
 def test_export_files_exist_and_read_back(graded_cohort):
