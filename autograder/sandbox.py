@@ -53,7 +53,8 @@ MODES = (BUBBLEWRAP, LANDLOCK)
 # What every kernel may read (besides the Python installation and the course).
 SYSTEM_READ = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"]
 # Under /etc, what belongs to the site and its secrets.
-HIDDEN_IN_ETC = ["spptik", "jupyterhub", "ssh", "sudoers.d", "shadow", "gshadow", "ssl/private"]
+HIDDEN_IN_ETC = ["spptik", "jupyterhub", "ssh", "sudoers.d", "shadow", "shadow-", "gshadow",
+                 "gshadow-", "ssl/private"]
 # The only variables a kernel's environment may take from the grader's.
 ENV_ALLOW = ["LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE",
              "OPENBLAS_L2_SIZE"]
@@ -91,7 +92,9 @@ class SandboxPolicy:
 
     def confinement(self) -> dict:
         """What the zygote's children need to confine themselves (plain data, sent once)."""
-        return {"mode": self.mode, "scratch": str(self.scratch), "read": read_roots(),
+        roots = read_roots()
+        return {"mode": self.mode, "scratch": str(self.scratch), "read": roots,
+                "landlock_read": landlock_grants(roots),
                 "memory": self.memory_bytes, "fsize": self.file_size_bytes,
                 "scratch_bytes": self.scratch_bytes, "cpu": self.cpu_seconds,
                 "nproc": self.processes, "nofile": self.open_files,
@@ -100,7 +103,7 @@ class SandboxPolicy:
                 # (bwrap makes the folders above what it shows readable; without it,
                 # a Python under /root stays root's)
                 "own_uid": self.mode == BUBBLEWRAP or (
-                    all(map(_world_readable, read_roots()))
+                    all(map(_world_readable, roots))
                     and _world_readable(str(self.scratch.parent)))}
 
 
@@ -204,6 +207,25 @@ def read_roots() -> list[str]:
     return roots + extra
 
 
+def landlock_grants(roots: list[str]) -> list[str]:
+    """The read roots as Landlock rules: a grant covers all below it and cannot be taken
+    back, so a root holding a hidden path (``/etc/spptik``) is granted entry by entry.
+
+    Made once per grading run; every kernel adds these rules.
+    """
+    hidden = [str(Path("/etc") / name) for name in HIDDEN_IN_ETC]
+
+    def grants(path: str) -> list[str]:
+        if path in hidden or not os.path.lexists(path):
+            return []
+        if not any(h.startswith(path.rstrip("/") + "/") for h in hidden):
+            return [path]
+        return [g for entry in sorted(os.scandir(path), key=lambda e: e.name)
+                for g in grants(entry.path)]
+
+    return [g for root in roots for g in grants(root)]
+
+
 def _world_readable(path: str) -> bool:
     """Whether any user can reach and read ``path`` (every folder above it searchable)."""
     import stat
@@ -237,6 +259,7 @@ def zygote_command(command: list[str], policy: SandboxPolicy) -> list[str]:
     args = [bwrap_path(), *_namespace_args(), "--die-with-parent", "--new-session",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/var/tmp"]
     made: set[str] = set()
+    roots = read_roots()
 
     def parents_searchable(path: str) -> None:  # bwrap would make them 0700
         nonlocal args
@@ -245,7 +268,7 @@ def zygote_command(command: list[str], policy: SandboxPolicy) -> list[str]:
                 args += ["--perms", "0755", "--dir", str(parent)]
                 made.add(str(parent))
 
-    for root in read_roots():
+    for root in roots:
         parents_searchable(root)
         if os.path.islink(root):
             args += ["--symlink", os.readlink(root), root]
@@ -262,7 +285,7 @@ def zygote_command(command: list[str], policy: SandboxPolicy) -> list[str]:
     args += ["--bind", str(policy.scratch), str(policy.scratch)]
     for hidden in policy.hidden:  # in case one lies inside a folder given to kernels
         if hidden.exists() and any(hidden.resolve().is_relative_to(Path(r).resolve())
-                                   for r in read_roots()):
+                                   for r in roots):
             args += ["--tmpfs", str(hidden), "--remount-ro", str(hidden)]
     return [*args, "--chdir", str(policy.scratch), "--", *command]
 
