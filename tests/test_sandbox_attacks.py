@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -71,7 +73,8 @@ for pid in sorted(p for p in os.listdir("/proc") if p.isdigit()):
 
 ROUTES["direct_paths"] = r'''
 import os
-for path in (GRADEBOOK, VICTIM, BAIT, SOURCE_NB, GIT_HEAD, "/etc/shadow", "/etc/spptik/situs.env"):
+for path in (GRADEBOOK, VICTIM, BAIT, SOURCE_NB, GIT_HEAD, "/etc/shadow", "/etc/shadow-",
+             "/etc/gshadow", "/etc/spptik/situs.env"):
     try:
         open(path, "rb").read(10)
         print("TEMBUS baca", path)
@@ -258,6 +261,25 @@ for folder in glob.glob("/tmp/spptik-nilai-*/*") + glob.glob(os.path.dirname(min
         pass
 '''
 
+ROUTES["scratch_listing"] = r'''
+import os
+mine = os.path.basename(os.getcwd())
+for folder in (os.path.dirname(os.getcwd()), os.path.dirname(os.environ.get("HOME", "/")), "/tmp"):
+    try:
+        names = os.listdir(folder)
+    except Exception:
+        continue
+    others = [n for n in names if n.startswith("nb-") and not n.startswith(mine)]
+    if others or "zygote.sock" in names or "zygote.json" in names:
+        print("TEMBUS folder kerja lain terlihat", folder, others[:3])
+for name in ("zygote.json", "kernel.log"):
+    try:
+        open(os.path.join(os.path.dirname(os.getcwd()), name)).read(10)
+        print("TEMBUS baca", name)
+    except Exception:
+        pass
+'''
+
 ROUTES["privileges"] = r'''
 import ctypes, os
 caps = [line for line in open("/proc/self/status") if line.startswith(("CapEff", "CapPrm", "CapBnd"))]
@@ -373,15 +395,18 @@ class Listener:
             server.close()
 
 
-def _zygote_processes() -> set[int]:
+def _zygote_processes(scratches: list[str]) -> set[int]:
+    """Processes of this run's sandbox (zygote, keepers, kernels: their command line names
+    the run's scratch folder); another grading run on the machine is not counted."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if b"autograder.zygote" in (entry / "cmdline").read_bytes():
-                    found.add(int(entry.name))
+                cmdline = (entry / "cmdline").read_bytes()
             except OSError:
-                pass
+                continue
+            if b"autograder.zygote" in cmdline and any(s.encode() in cmdline for s in scratches):
+                found.add(int(entry.name))
     return found
 
 
@@ -438,8 +463,17 @@ def attacked(request, tmp_path_factory, answer_keys):
     victim_bytes = {pid: next((ws.submitted / pid / "m00").glob("*.ipynb")).read_bytes()
                     for pid in victims}
 
-    zygotes_before = _zygote_processes()
+    scratches: list[str] = []
+    make_scratch = tempfile.mkdtemp
+
+    def recorded_mkdtemp(*args, **kwargs):
+        path = make_scratch(*args, **kwargs)
+        if "spptik-nilai-" in os.path.basename(path):
+            scratches.append(path)
+        return path
+
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "mkdtemp", recorded_mkdtemp)
         for name, value in MODES[mode].items():
             patch.setenv(name, value)
         patch.setenv("PGPASSWORD", SECRET)
@@ -447,7 +481,8 @@ def attacked(request, tmp_path_factory, answer_keys):
         patch.setenv("HOME", str(trainer_home))
         report = grade(ws, jobs=2)
     deadline = time.monotonic() + 10
-    while (_leftovers() or _zygote_processes() - zygotes_before) and time.monotonic() < deadline:
+    assert scratches, "the grading run made no scratch folder"
+    while (_leftovers() or _zygote_processes(scratches)) and time.monotonic() < deadline:
         time.sleep(0.2)
     listener.close()
     outputs = {}
@@ -462,7 +497,7 @@ def attacked(request, tmp_path_factory, answer_keys):
     yield {"mode": mode, "ws": ws, "report": report, "victims": victims,
            "victim_bytes": victim_bytes, "bait": bait, "listener": listener,
            "outputs": outputs, "attackers": {r: p for p, r in attackers.items()},
-           "leftovers": _leftovers(), "zygotes": _zygote_processes() - zygotes_before}
+           "leftovers": _leftovers(), "zygotes": _zygote_processes(scratches)}
     shutil.rmtree(base, ignore_errors=True)
 
 
@@ -496,7 +531,7 @@ def _attack(run: dict, route: str) -> str:
 
 @pytest.mark.parametrize("route", ["proc_root", "direct_paths", "environment", "network",
                                    "unix_sockets", "ptrace_mem", "inherited_fds",
-                                   "other_scratch", "privileges", "signals"])
+                                   "other_scratch", "scratch_listing", "privileges", "signals"])
 def test_route_is_closed(attacked, route):
     _attack(attacked, route)
 
