@@ -8,7 +8,7 @@ git-ignored ``gradebook.db`` here. Cohort workspaces get their own config from
 
 import os
 
-from autograder import nbgrader_settings
+from autograder.course import nbgrader_settings
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 

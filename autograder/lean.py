@@ -24,6 +24,6 @@ def hide_rfc3987_syntax() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)
 
 
-from autograder import patches  # noqa: E402 - imports only the standard library
+from autograder.grading import patches  # noqa: E402 - imports only the standard library
 
 patches.apply(patches.IMPORT)

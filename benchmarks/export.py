@@ -26,9 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
 
-from autograder import export, synthetic  # noqa: E402
-from autograder.roster import write_roster  # noqa: E402
-from autograder.workspace import Workspace, init_workspace  # noqa: E402
+from autograder.cohort.roster import write_roster  # noqa: E402
+from autograder.cohort.workspace import Workspace, init_workspace  # noqa: E402
+from autograder.demo import synthetic
+from autograder.reports import export  # noqa: E402
 
 
 def build(root: Path, n: int, seed: int = 5) -> Workspace:
@@ -97,8 +98,8 @@ def main() -> int:
         ws = build(base, args.n)
         print(f"gradebook sintetis: {args.n} peserta dalam {time.perf_counter() - start:.1f} s")
 
-        from autograder import completion
-        from autograder.scores import submission_scores
+        from autograder.reports import completion
+        from autograder.reports.scores import submission_scores
 
         parts = {}
         start = t = time.perf_counter()

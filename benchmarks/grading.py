@@ -30,13 +30,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
 
-from autograder import manifest, synthetic  # noqa: E402
-from autograder.grading import default_jobs  # noqa: E402
-from autograder.intake import collect  # noqa: E402
-from autograder.reference import autograde_with_nbgrader  # noqa: E402
-from autograder.roster import write_roster  # noqa: E402
-from autograder.scores import cell_scores  # noqa: E402
-from autograder.workspace import Workspace, init_workspace  # noqa: E402
+from autograder.cohort.roster import write_roster  # noqa: E402
+from autograder.cohort.workspace import Workspace, init_workspace  # noqa: E402
+from autograder.course import manifest  # noqa: E402
+from autograder.demo import synthetic
+from autograder.grading.reference import autograde_with_nbgrader  # noqa: E402
+from autograder.grading.run import default_jobs  # noqa: E402
+from autograder.intake.collect import collect  # noqa: E402
+from autograder.reports.scores import cell_scores  # noqa: E402
 
 ERROR_CELL = "raise ValueError('kode peserta yang salah')"
 

@@ -12,8 +12,9 @@ import pytest
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
-from autograder import manifest, synthetic  # noqa: E402
-from autograder.roster import write_roster  # noqa: E402
+from autograder.cohort.roster import write_roster  # noqa: E402
+from autograder.course import manifest  # noqa: E402
+from autograder.demo import synthetic
 
 REPO = manifest.REPO_ROOT
 
@@ -39,11 +40,11 @@ def graded_cohort(tmp_path_factory):
     Profiles: UJI-0001 complete, UJI-0002 blank notebooks, UJI-0003 missing m05 and post,
     UJI-0004 sent nothing, UJI-0005 complete but the capstone not yet graded by hand.
     """
-    from autograder.grading import grade
-    from autograder.intake import collect
-    from autograder.manual import set_manual_scores
-    from autograder.scores import submission_scores
-    from autograder.workspace import init_workspace
+    from autograder.cohort.workspace import init_workspace
+    from autograder.grading.manual import set_manual_scores
+    from autograder.grading.run import grade
+    from autograder.intake.collect import collect
+    from autograder.reports.scores import submission_scores
 
     base = tmp_path_factory.mktemp("kohort")
     people = synthetic.make_roster(5, prefix="UJI")
@@ -80,7 +81,7 @@ def graded_cohort(tmp_path_factory):
 @pytest.fixture(scope="session")
 def cohort_template(tmp_path_factory):
     """An initialised, empty cohort of six synthetic participants (copied per test)."""
-    from autograder.workspace import init_workspace
+    from autograder.cohort.workspace import init_workspace
 
     base = tmp_path_factory.mktemp("templat")
     roster = base / "peserta.csv"
@@ -92,7 +93,7 @@ def cohort_template(tmp_path_factory):
 def fresh_cohort(cohort_template, tmp_path):
     import shutil
 
-    from autograder.workspace import Workspace
+    from autograder.cohort.workspace import Workspace
 
     target = tmp_path / "kohort"
     shutil.copytree(cohort_template, target)

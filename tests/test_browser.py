@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder import manifest, records, synthetic
-from autograder.grading import GRADED, grade
-from autograder.intake import collect
-from autograder.lab import install_overrides, lab_command
-from autograder.scores import submission_scores
+from autograder.course import manifest
+from autograder.demo import synthetic
+from autograder.grading.run import GRADED, grade
+from autograder.intake.collect import collect
+from autograder.reports import records
+from autograder.reports.scores import submission_scores
+from autograder.site.lab import install_overrides, lab_command
 
 pytestmark = [
     pytest.mark.browser,
@@ -171,7 +173,7 @@ def test_participant_fills_validates_saves_and_is_graded(browser, fresh_cohort, 
 
 def test_trainer_grades_by_hand_in_the_formgrader_and_export_shows_it(browser, fresh_cohort,
                                                                       answer_keys, tmp_path):
-    from autograder.export import export
+    from autograder.reports.export import export
 
     ws = fresh_cohort
     pid = ws.participants[0].id_peserta

@@ -18,10 +18,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from autograder import completion, gradebook_guard, hub_exchange, intake, manifest, synthetic
 from autograder.cli import main
-from autograder.demo import sandbox_available
-from autograder.workspace import Workspace
+from autograder.cohort import gradebook_guard
+from autograder.cohort.workspace import Workspace
+from autograder.course import manifest
+from autograder.demo import synthetic
+from autograder.demo.run import sandbox_available
+from autograder.intake import collect as intake
+from autograder.reports import completion
+from autograder.site import exchange as hub_exchange
 
 SPPTIK = str(Path(sys.executable).parent / "spptik")
 # every verb and its test below; test_every_verb_has_a_test keeps the two lists together

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from autograder import completion
-from autograder.scores import COLUMNS
+from autograder.reports import completion
+from autograder.reports.scores import COLUMNS
 
 
 def rows(course, student="S1", percent=100.0, skip=(), pending=(), capstone_manual=1.0):

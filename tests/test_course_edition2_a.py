@@ -14,7 +14,7 @@ import matplotlib
 import nbformat
 import pytest
 
-from autograder import manifest
+from autograder.course import manifest
 from coursekit import cek
 from coursekit.kuis import buka_kunci, isi_panggilan, panggilan_kuis
 

@@ -14,7 +14,7 @@ import re
 import nbformat
 import pytest
 
-from autograder import manifest
+from autograder.course import manifest
 from coursekit import advokasi
 
 MODULES = ("m05", "m06", "m07", "m08")

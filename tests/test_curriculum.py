@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import curriculum, manifest
+from autograder.course import curriculum, manifest
 
 COURSE = manifest.load_course()
 LESSONS = [m.lesson for m in COURSE.modules if m.lesson]

@@ -9,10 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from autograder import completion, records
-from autograder.export import export, merge
-from autograder.roster import write_roster
-from autograder.workspace import Workspace
+from autograder.cohort.roster import write_roster
+from autograder.cohort.workspace import Workspace
+from autograder.reports import completion, records
+from autograder.reports.export import export, merge
 
 TRICKY = {
     "nama": ['=HYPERLINK("http://contoh.invalid","klik")', "+62 812 0000", "-Budi", "@Ani Lestari"],

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from autograder import manifest
+from autograder.course import manifest
 from coursekit import indikator
 
 SUMBER = manifest.COURSE_DIR / "SUMBER.md"

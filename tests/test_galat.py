@@ -25,10 +25,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder import synthetic
-from autograder.reference import autograde_with_nbgrader
-from autograder.scores import cell_scores
-from autograder.workspace import Workspace
+from autograder.cohort.workspace import Workspace
+from autograder.demo import synthetic
+from autograder.grading.reference import autograde_with_nbgrader
+from autograder.reports.scores import cell_scores
 from coursekit.galat import SWITCH, TITLE
 
 
@@ -280,7 +280,7 @@ def _explained(cells) -> int:
 @pytest.fixture
 def submitted(fresh_cohort, answer_keys, tmp_path):
     """One participant's m00 with errors to explain, collected into a fresh cohort."""
-    from autograder.intake import collect
+    from autograder.intake.collect import collect
 
     release, answers = answer_keys["m00"]
     student = sorted(p.id_peserta for p in fresh_cohort.participants)[0]
@@ -317,7 +317,7 @@ def test_nbgrader_scores_the_same_with_and_without_explanations(submitted, tmp_p
 # explanations are on there too, and that the scores are plain nbgrader's.
 
 def test_warm_grading_kernels_explain_errors_and_score_as_nbgrader(submitted, tmp_path):
-    from autograder.grading import GRADED, grade
+    from autograder.grading.run import GRADED, grade
 
     ws, student = submitted
     plain = Workspace(shutil.copytree(ws.root, tmp_path / "nbgrader-biasa"))

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from autograder import gradebook_guard as guard
-from autograder import synthetic
 from autograder.cli import main as cli
-from autograder.grading import GRADED, grade
-from autograder.intake import collect
-from autograder.workspace import Workspace
+from autograder.cohort import gradebook_guard as guard
+from autograder.cohort.workspace import Workspace
+from autograder.demo import synthetic
+from autograder.grading.run import GRADED, grade
+from autograder.intake.collect import collect
 
 import pgserver
 
@@ -87,8 +87,8 @@ def _spptik(*args: str) -> subprocess.CompletedProcess:
 
 SCORES = """
 import json, sys
-from autograder.scores import submission_scores
-from autograder.workspace import Workspace
+from autograder.reports.scores import submission_scores
+from autograder.cohort.workspace import Workspace
 frame = submission_scores(Workspace(sys.argv[1])).sort_values(["student", "assignment"])
 print(json.dumps(frame[["student", "assignment", "score", "max_score"]].values.tolist()))
 """
@@ -320,7 +320,7 @@ def test_without_pg_dump_the_run_says_so(fresh_cohort, monkeypatch):
 
 @pytest.mark.postgres
 def test_postgresql_gradebook_snapshot_refusal_and_restore(roster_file, tmp_path):
-    from autograder.workspace import init_workspace
+    from autograder.cohort.workspace import init_workspace
 
     if shutil.which("pg_dump") is None:
         pytest.fail("pg_dump tidak terpasang: pasang paket Debian 'postgresql-client'")

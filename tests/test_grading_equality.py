@@ -13,12 +13,13 @@ from __future__ import annotations
 import random
 import shutil
 
-from autograder import patches, synthetic
-from autograder.grading import GRADED, grade
-from autograder.intake import collect
-from autograder.reference import autograde_with_nbgrader
-from autograder.scores import cell_scores, submission_scores
-from autograder.workspace import Workspace
+from autograder.cohort.workspace import Workspace
+from autograder.demo import synthetic
+from autograder.grading import patches
+from autograder.grading.reference import autograde_with_nbgrader
+from autograder.grading.run import GRADED, grade
+from autograder.intake.collect import collect
+from autograder.reports.scores import cell_scores, submission_scores
 
 ASSIGNMENTS = ("m00", "pre")
 

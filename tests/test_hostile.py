@@ -10,12 +10,12 @@ import time
 
 import pytest
 
-from autograder import synthetic
-from autograder.grading import BROKEN, FAILED, GRADED, SKIPPED, grade
-from autograder.intake import collect
-from autograder.sandbox import bwrap_path
-from autograder.scores import submission_scores
-from autograder.workspace import Workspace
+from autograder.cohort.workspace import Workspace
+from autograder.demo import synthetic
+from autograder.grading.run import BROKEN, FAILED, GRADED, SKIPPED, grade
+from autograder.grading.sandbox import bwrap_path
+from autograder.intake.collect import collect
+from autograder.reports.scores import submission_scores
 
 
 def with_cell(nb, source, before_grade_id="m00_tes_1"):

@@ -32,10 +32,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from autograder import hub, hub_exchange, hub_setup, manifest, synthetic
 from autograder.cli import main as cli
-from autograder.roster import Participant, write_roster
-from autograder.workspace import Workspace
+from autograder.cohort.roster import Participant, write_roster
+from autograder.cohort.workspace import Workspace
+from autograder.course import manifest
+from autograder.demo import synthetic
+from autograder.site import exchange as hub_exchange
+from autograder.site import hub
+from autograder.site import setup as hub_setup
 
 pytestmark = [
     pytest.mark.hub,
@@ -290,8 +294,8 @@ def test_training_site(fresh_cohort, tmp_path):
     timings["stopped"] = time.monotonic() - started
 
     # graded with spptik after the site stopped (the trainer may as well do it while it runs)
-    from autograder.grading import grade
-    from autograder.scores import submission_scores
+    from autograder.grading.run import grade
+    from autograder.reports.scores import submission_scores
 
     ws = Workspace(ws.root)
     assert sorted(p.name for p in ws.submitted.iterdir()) == ids  # the roster's spelling, not pst-0001

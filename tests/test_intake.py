@@ -3,8 +3,8 @@
 import json
 import zipfile
 
-from autograder import synthetic
-from autograder.intake import BROKEN, DUPLICATE, FILED, IGNORED, REPLACED_OLDER, UNMATCHED, collect
+from autograder.demo import synthetic
+from autograder.intake.collect import BROKEN, DUPLICATE, FILED, IGNORED, REPLACED_OLDER, UNMATCHED, collect
 
 
 def good(answer_keys, aid="m00"):
@@ -86,7 +86,7 @@ def test_mixed_folder_every_file_accounted_for_once(fresh_cohort, answer_keys, t
     ledger = (ws.reports / "penerimaan.jsonl").read_text().splitlines()
     assert len(ledger) == 7
     # and grading takes what was filed: the good ones graded, the broken one reported as 0
-    from autograder import grading
+    from autograder.grading import run as grading
 
     report = grading.grade(ws, jobs=2)
     status = {r.student: r.status for r in report.results}
@@ -123,8 +123,8 @@ def test_a_new_version_replaces_and_the_old_one_is_kept(fresh_cohort, answer_key
 def test_two_participants_with_the_same_name_are_not_guessed(fresh_cohort, answer_keys, tmp_path):
     import shutil
 
-    from autograder.roster import write_roster
-    from autograder.workspace import Workspace
+    from autograder.cohort.roster import write_roster
+    from autograder.cohort.workspace import Workspace
 
     ws = fresh_cohort
     people = ws.participants

@@ -1,6 +1,6 @@
 import pytest
 
-from autograder.manifest import MANIFEST_PATH, ManifestError, load_course
+from autograder.course.manifest import MANIFEST_PATH, ManifestError, load_course
 
 
 def test_course_manifest_covers_the_curriculum_map(course):

@@ -1,6 +1,6 @@
 """Every replaced internal of another package still exists as recorded, and the switch turns them off.
 
-The contract runs in a fresh interpreter (``python -m autograder.patches`` does
+The contract runs in a fresh interpreter (``python -m autograder.grading.patches`` does
 the same for a trainer after an upgrade): this test process may have applied
 some patches already, and a replaced attribute no longer shows its package's
 signature.
@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from autograder import patches
+from autograder.grading import patches
 
 ROOT = Path(__file__).resolve().parents[1]
 
 CHECK = """
 import json
-from autograder import patches
+from autograder.grading import patches
 print(json.dumps({"problems": patches.check(),
                   "versions": {p.name: patches.installed_versions(p) for p in patches.REGISTRY}}))
 """
@@ -134,7 +134,7 @@ def test_the_switch_applies_nothing(monkeypatch):
 
 def test_a_process_started_with_the_switch_replaces_nothing():
     """The spptik command's first import (lean) and a worker's patches, with and without the switch."""
-    code = ("import sys, json\nimport autograder.lean\nfrom autograder import speedups, patches\n"
+    code = ("import sys, json\nimport autograder.lean\nfrom autograder.grading import speedups, patches\n"
             "speedups.apply()\n"
             "print(json.dumps([patches.applied(), 'rfc3987_syntax' in sys.modules]))")
     runs = {}
@@ -150,7 +150,7 @@ def test_a_process_started_with_the_switch_replaces_nothing():
 
 KERNEL_VIEW = """
 import json, sys
-from autograder import patches
+from autograder.grading import patches
 seen = {}
 for patch in patches.REGISTRY:
     if patch.stage in (patches.ZYGOTE, patches.FORK):
@@ -174,8 +174,8 @@ def _kernel_view(tmp_path, speedups: bool) -> dict:
     from nbclient import NotebookClient
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from autograder import execution, sandbox
-    from autograder.zygote import ZygoteClient
+    from autograder.grading import execution, sandbox
+    from autograder.grading.zygote import ZygoteClient
 
     secret = tmp_path / "rahasia.txt"  # outside the run's scratch folder: out of a kernel's reach
     secret.write_text("nilai semua peserta", encoding="utf-8")

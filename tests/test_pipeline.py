@@ -4,12 +4,12 @@ import json
 
 import pandas as pd
 
-from autograder import completion
-from autograder.export import export
-from autograder.feedback import generate_feedback
-from autograder.grading import GRADED, SKIPPED, grade
-from autograder.intake import FILED, UNMATCHED
-from autograder.scores import submission_scores
+from autograder.feedback.write import generate_feedback
+from autograder.grading.run import GRADED, SKIPPED, grade
+from autograder.intake.collect import FILED, UNMATCHED
+from autograder.reports import completion
+from autograder.reports.export import export
+from autograder.reports.scores import submission_scores
 
 
 def test_every_submission_was_filed_and_graded(graded_cohort):
@@ -72,7 +72,7 @@ def test_feedback_keeps_hidden_tests_hidden(graded_cohort):
     import json
     import re
 
-    from autograder import manifest
+    from autograder.course import manifest
 
     ws, ids = graded_cohort["ws"], graded_cohort["ids"]
     generate_feedback(ws, ["m00"])

@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect
 
-from autograder import synthetic
 from autograder.cli import main as cli
-from autograder.grading import GRADED, SKIPPED, grade
-from autograder.intake import collect
-from autograder.scores import cell_scores, submission_scores
-from autograder.workspace import Workspace, init_workspace
+from autograder.cohort.workspace import Workspace, init_workspace
+from autograder.demo import synthetic
+from autograder.grading.run import GRADED, SKIPPED, grade
+from autograder.intake.collect import collect
+from autograder.reports.scores import cell_scores, submission_scores
 
 import pgserver
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import manifest
+from autograder.course import manifest
 
 FORMS = ("pre", "post")
 BLUEPRINT = manifest.REPO_ROOT / "docs" / "BLUEPRINT_TES.md"

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import synthetic
-from autograder.roster import RosterError, parse_roster, read_roster, write_roster
-from autograder.workspace import init_workspace
+from autograder.cohort.roster import RosterError, parse_roster, read_roster, write_roster
+from autograder.cohort.workspace import init_workspace
+from autograder.demo import synthetic
 
 HEADER = ("id_peserta,nama,jenis_kelamin,instansi,jenis_perpustakaan,kode_wilayah,"
           "kabupaten_kota,provinsi,email,telepon\n")

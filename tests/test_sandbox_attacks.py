@@ -30,12 +30,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder import manifest, synthetic
-from autograder.grading import GRADED, grade
-from autograder.intake import collect
-from autograder.roster import write_roster
-from autograder.scores import submission_scores
-from autograder.workspace import Workspace, init_workspace
+from autograder.cohort.roster import write_roster
+from autograder.cohort.workspace import Workspace, init_workspace
+from autograder.course import manifest
+from autograder.demo import synthetic
+from autograder.grading.run import GRADED, grade
+from autograder.intake.collect import collect
+from autograder.reports.scores import submission_scores
 
 MODES = {
     "bubblewrap": {"SPPTIK_SANDBOX": "bubblewrap"},
@@ -405,7 +406,7 @@ def _zygote_processes(scratches: list[str]) -> set[int]:
                 cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if b"autograder.zygote" in cmdline and any(s.encode() in cmdline for s in scratches):
+            if b"autograder.grading.zygote" in cmdline and any(s.encode() in cmdline for s in scratches):
                 found.add(int(entry.name))
     return found
 
@@ -550,7 +551,7 @@ def test_a_kernel_sees_no_other_process(attacked):
 
 
 def test_filling_the_disk_stops_at_the_limits(attacked):
-    from autograder.sandbox import FILE_SIZE_LIMIT_BYTES, SCRATCH_LIMIT_BYTES
+    from autograder.grading.sandbox import FILE_SIZE_LIMIT_BYTES, SCRATCH_LIMIT_BYTES
 
     text = _attack(attacked, "disk_fill")
     total = int(text.split("DITULIS_MB ")[1].split()[0])
@@ -561,7 +562,7 @@ def test_filling_the_disk_stops_at_the_limits(attacked):
 
 
 def test_a_fork_bomb_is_one_participants_problem(attacked):
-    from autograder.sandbox import PROCESS_LIMIT
+    from autograder.grading.sandbox import PROCESS_LIMIT
 
     text = _attack(attacked, "fork_bomb")
     children = int(text.split("ANAK ")[1].split()[0])

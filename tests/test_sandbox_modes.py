@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from autograder import manifest, sandbox, synthetic
 from autograder.cli import main
-from autograder.intake import collect
+from autograder.course import manifest
+from autograder.demo import synthetic
+from autograder.grading import sandbox
+from autograder.intake.collect import collect
 
 
 @pytest.fixture

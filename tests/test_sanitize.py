@@ -24,8 +24,9 @@ import nbformat
 import pytest
 from nbconvert.filters.markdown import markdown2html_mistune
 
-from autograder import manifest, records, synthetic
-from autograder.sanitize import (
+from autograder.course import manifest
+from autograder.demo import synthetic
+from autograder.feedback.sanitize import (
     SanitizeParticipantContent,
     active_content,
     clean_html,
@@ -35,6 +36,7 @@ from autograder.sanitize import (
     sanitize_folder,
     sanitize_notebook,
 )
+from autograder.reports import records
 
 SHOTS = Path(__file__).parent / "screenshots"
 
@@ -282,7 +284,7 @@ def test_sanitize_folder_writes_only_when_something_changed(tmp_path):
 
 
 def test_a_notebook_that_cannot_be_cleaned_is_reduced_to_text(tmp_path, monkeypatch):
-    from autograder import sanitize
+    from autograder.feedback import sanitize
 
     def broken(nb):
         raise RecursionError("terlalu dalam")
@@ -300,7 +302,7 @@ def test_a_notebook_that_cannot_be_cleaned_is_reduced_to_text(tmp_path, monkeypa
 def test_the_preprocessor_cleans_when_nbconvert_runs_it():
     from nbconvert.exporters import HTMLExporter
 
-    from autograder.feedback import feedback_config
+    from autograder.feedback.write import feedback_config
 
     assert SanitizeParticipantContent in feedback_config().GenerateFeedback.preprocessors
     exporter = HTMLExporter()
@@ -471,12 +473,12 @@ def browser():
 @pytest.mark.browser
 def test_a_hostile_submission_is_inert_in_the_formgrader_and_feedback(browser, fresh_cohort, answer_keys,
                                                                      tmp_path):
-    from autograder.feedback import generate_feedback
-    from autograder.grading import GRADED, grade
-    from autograder.intake import collect
-    from autograder.reference import autograde_with_nbgrader
-    from autograder.scores import cell_scores
-    from autograder.workspace import Workspace
+    from autograder.cohort.workspace import Workspace
+    from autograder.feedback.write import generate_feedback
+    from autograder.grading.reference import autograde_with_nbgrader
+    from autograder.grading.run import GRADED, grade
+    from autograder.intake.collect import collect
+    from autograder.reports.scores import cell_scores
 
     ws = fresh_cohort
     pid = ws.participants[0].id_peserta

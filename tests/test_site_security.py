@@ -35,9 +35,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import hub, hub_exchange, hub_setup, synthetic
-from autograder.roster import Participant
-from autograder.workspace import Workspace
+from autograder.cohort.roster import Participant
+from autograder.cohort.workspace import Workspace
+from autograder.demo import synthetic
+from autograder.site import exchange as hub_exchange
+from autograder.site import hub
+from autograder.site import setup as hub_setup
 
 UIDS = {"pst-0001": 20001, "pst-0002": 20002, "pst-0003": 20003, "pelatih": 20009}
 
@@ -415,7 +418,7 @@ def test_other_accounts_processes_against_nbgrader_submissions(fresh_cohort, sha
     """Real submits and a real attacker process, each under its own uid."""
     import shutil
 
-    from autograder import manifest
+    from autograder.course import manifest
 
     ws, course_id = fresh_cohort, fresh_cohort.info["course_id"]
     exchange = shared_base / "exchange"
@@ -478,7 +481,7 @@ def test_formgrader_collect_uses_the_site_checks(site, victim, tmp_path):
     config = hub.SINGLEUSER_DIR / "fasilitator"
     code = (
         "import json, sys\n"
-        "from autograder import hub_exchange\n"
+        "from autograder.site import exchange as hub_exchange\n"
         "names = {20001: 'pst-0001', 20002: 'pst-0002'}\n"
         "real = hub_exchange._account\n"
         "hub_exchange._account = lambda uid: names.get(uid) or real(uid)\n"

@@ -9,10 +9,10 @@ import re
 
 import nbformat
 
-from autograder import manifest
-from autograder.grading import GRADED, grade
-from autograder.intake import collect
-from autograder.scores import submission_scores
+from autograder.course import manifest
+from autograder.grading.run import GRADED, grade
+from autograder.intake.collect import collect
+from autograder.reports.scores import submission_scores
 
 
 def typed_values(source_nb) -> dict[str, str]:

@@ -16,8 +16,8 @@ from pathlib import Path
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder import execution, sandbox, speedups, zygote
-from autograder.zygote import ZygoteClient
+from autograder.grading import execution, sandbox, speedups, zygote
+from autograder.grading.zygote import ZygoteClient
 
 KERNEL_FACTS = """
 import json, sys

@@ -17,12 +17,12 @@ the systemd unit that `spptik situs siapkan` writes):
     SPPTIK_HUB_HOMES         tests and measurements only: homes as <folder>/<user>, servers
                              run as the hub's own account (with JupyterHub's 'simple' spawner)
 
-The logic lives in autograder/hub.py.
+The logic lives in autograder/site/hub.py.
 """
 import sys
 
-from autograder import hub
-from autograder.lab import install_overrides
+from autograder.site import hub
+from autograder.site.lab import install_overrides
 
 c = get_config()  # noqa: F821
 

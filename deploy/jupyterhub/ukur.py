@@ -39,9 +39,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from autograder import hub, hub_exchange, hub_setup, synthetic  # noqa: E402
-from autograder.roster import write_roster  # noqa: E402
-from autograder.workspace import init_workspace  # noqa: E402
+from autograder.cohort.roster import write_roster  # noqa: E402
+from autograder.cohort.workspace import init_workspace  # noqa: E402
+from autograder.demo import synthetic  # noqa: E402
+from autograder.site import exchange as hub_exchange  # noqa: E402
+from autograder.site import hub  # noqa: E402
+from autograder.site import setup as hub_setup  # noqa: E402
 
 TRAINER = "pelatih"
 LESSON_START = ("import pandas as pd, matplotlib.pyplot as plt, coursekit\n"

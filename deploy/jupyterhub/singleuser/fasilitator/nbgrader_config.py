@@ -6,8 +6,8 @@ SPPTIK_EXCHANGE and SPPTIK_DB_URL from the hub).
 """
 import os
 
-from autograder.hub_exchange import site_collect_class
-from autograder.nbgrader_settings import configure_workspace
+from autograder.course.nbgrader_settings import configure_workspace
+from autograder.site.exchange import site_collect_class
 
 c = get_config()  # noqa: F821
 

@@ -15,12 +15,12 @@ if os.environ.get("SPPTIK_STUDENT_ID"):
     c.CourseDirectory.student_id = os.environ["SPPTIK_STUDENT_ID"]
 
 try:  # the course's own limits for the Validate button (same as autograding)
-    from autograder.nbgrader_settings import apply
+    from autograder.course.nbgrader_settings import apply
 except ImportError:
     pass
 else:
     apply(c)
     # Submit closes the submission folder nbgrader leaves open to all (0777) once written
-    from autograder.hub_exchange import site_submit_class
+    from autograder.site.exchange import site_submit_class
 
     c.ExchangeFactory.submit = site_submit_class()

@@ -1,0 +1,57 @@
+"""``spptik demo``: the whole route on a synthetic batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from autograder.cli.app import (
+    INPUT_ERRORS,
+    console,
+    fail,
+    main,
+    print_export,
+    print_grading,
+    print_intake,
+    run_grading,
+)
+
+
+class DemoUI:
+    def step(self, text: str) -> None:
+        console.rule(f"[bold]{text}")
+
+    def intake(self, report) -> None:
+        print_intake(report)
+
+    def grade(self, ws, jobs, trusted=False):
+        if trusted:
+            console.print("[bold yellow]Tidak ada sandbox di mesin ini:[/] demo menilai notebook "
+                          "sintetisnya sendiri dengan --percaya (kode tepercaya). Kiriman peserta "
+                          "sungguhan tidak akan dinilai tanpa sandbox.")
+        report = run_grading(ws, jobs=jobs, trusted=trusted)
+        print_grading(report)
+        return report
+
+@main.command(help="Jalankan seluruh alur pada kohort sintetis (init, collect, grade, "
+                   "penilaian manual, feedback, export).")
+@click.option("--out", type=click.Path(file_okay=False), default="demo-spptik",
+              help="Folder keluaran (harus baru atau kosong).")
+@click.option("--participants", "-n", type=int, default=24, help="Jumlah peserta sintetis.")
+@click.option("--jobs", "-j", type=int, default=None, help="Jumlah proses penilai.")
+def demo(out, participants, jobs):
+    from autograder.demo.run import run_demo
+
+    if participants < 1:
+        fail("Jumlah peserta minimal 1.")
+    out_path = Path(out)
+    if out_path.exists() and any(out_path.iterdir()):
+        fail(f"Folder {out_path} sudah berisi. Hapus dulu atau pilih --out yang lain.")
+    try:
+        result = run_demo(out_path, participants, jobs=jobs, ui=DemoUI())
+    except INPUT_ERRORS as exc:
+        fail(str(exc))
+    print_export(result.exported)
+    console.print(f"\nRuang kerja kohort: {result.workspace.root}")
+    console.print(f"Umpan balik:        {result.workspace.feedback}")
