@@ -27,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 import autograder.lean  # noqa: F401 - first: keeps a slow import out (see lean.py)
-from autograder.cohort.workspace import Workspace, WorkspaceError
+from autograder.cohort.workspace import Workspace
 from autograder.errors import SpptikError
 
 # What a trainer can fix (a bad roster, a folder that is not a cohort, a broken manifest):
@@ -67,7 +67,7 @@ def open_workspace(path: str | Path) -> Workspace:
         fail(f"Folder {path} tidak ada.")
     try:
         return Workspace(path)
-    except WorkspaceError as exc:
+    except SpptikError as exc:  # not a cohort, or its kohort.toml cannot be used
         fail(str(exc))
 
 def known_assignments(ws: Workspace, tugas) -> list[str] | None:

@@ -56,7 +56,7 @@ def site_errors():
         fail(f"perintah gagal: {' '.join(exc.cmd)} (kode {exc.returncode})")
 
 def _default_card(ws) -> Path:
-    return Path.home() / f"kartu-akun-{ws.info.get('course_id', 'kohort')}.csv"
+    return Path.home() / f"kartu-akun-{ws.settings.course_id}.csv"
 
 @situs.command("akun", help="Buat akun Linux untuk fasilitator dan setiap peserta kohort "
                             "(nama akun = id_peserta huruf kecil); kata sandi ditulis ke kartu akun.")

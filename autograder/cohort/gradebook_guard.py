@@ -135,7 +135,7 @@ def snapshot_dir(ws: Workspace) -> Path:
 
 
 def keep_count(ws: Workspace) -> int:
-    return max(1, int(ws.info.get("cadangan_disimpan", KEEP)))
+    return ws.settings.cadangan_disimpan or KEEP
 
 
 def _safe_url(ws: Workspace) -> str:
@@ -160,7 +160,7 @@ def _probe(ws: Workspace, query) -> Health:
     if absent:
         health.problems.append(f"tabel nbgrader tidak ada: {', '.join(absent)}")
         return health
-    course_id = ws.info.get("course_id", "spptik")
+    course_id = ws.settings.course_id
     rows = query("SELECT a.name, COUNT(n.id) FROM assignment a "
                  "LEFT JOIN notebook n ON n.assignment_id = a.id "
                  "WHERE a.course_id = :course GROUP BY a.name", {"course": course_id})

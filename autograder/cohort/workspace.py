@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from traitlets.config import Config
 
 from autograder.cohort.roster import Participant, read_roster, write_roster
+from autograder.cohort.settings import CohortSettings, gradebook_url, read_settings, write_settings
 from autograder.course import manifest, nbgrader_settings
 from autograder.errors import SpptikError
 
@@ -67,6 +68,7 @@ class Workspace:
                 f"{self.root} bukan ruang kerja kohort (tidak ada kohort.toml). "
                 "Buat dulu dengan: spptik init DIR --roster peserta.csv"
             )
+        self.settings: CohortSettings = read_settings(self.root)  # validated once, on opening
         self._course = None
         self._participants = None
 
@@ -99,16 +101,14 @@ class Workspace:
         return sorted((self.root / "release" / assignment_id).glob("*.ipynb"))
 
     # Contents --------------------------------------------------------------
-    @functools.cached_property
+    @property
     def info(self) -> dict:
-        """kohort.toml, read once (records and gradebook access ask for it often)."""
-        import tomllib
-
-        return tomllib.loads((self.root / "kohort.toml").read_text(encoding="utf-8"))
+        """kohort.toml as a plain dict (the validated :attr:`settings`, tables included)."""
+        return self.settings.as_toml()
 
     @property
     def name(self) -> str:
-        return self.info.get("name", self.root.name)
+        return self.settings.name
 
     @property
     def course(self) -> manifest.Course:
@@ -145,7 +145,7 @@ class Workspace:
 
     @functools.cached_property
     def db_url(self) -> str:
-        return self.config().CourseDirectory.db_url
+        return gradebook_url(self.root, self.settings)
 
     def engine(self):
         """An SQLAlchemy engine on the gradebook, for plain SQL reads (no nbgrader import)."""
@@ -157,7 +157,7 @@ class Workspace:
     def gradebook(self):
         from nbgrader.api import Gradebook
 
-        gb = Gradebook(self.db_url, self.info.get("course_id", "spptik"))
+        gb = Gradebook(self.db_url, self.settings.course_id)
         try:
             yield gb
         finally:
@@ -194,11 +194,8 @@ def init_workspace(
     try:
         name = name or root.name
         course_id = slugify(name)
-        lines = [f'name = "{_toml_escape(name)}"', f'course_id = "{course_id}"',
-                 f'created = "{_now()}"']
-        if db_url:
-            lines.append(f'db_url = "{_toml_escape(db_url)}"')
-        (staging / "kohort.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_settings(staging, CohortSettings(name=name, course_id=course_id, created=_now(),
+                                               db_url=db_url or None))
         (staging / "nbgrader_config.py").write_text(CONFIG_TEMPLATE, encoding="utf-8")
         shutil.copy2(manifest_path, staging / "course.toml")
         write_roster(participants, staging / "roster.csv")
@@ -241,6 +238,3 @@ def _release_and_enrol(ws: Workspace, participants: list[Participant]) -> None:
                 email=p.email or None,
             )
 
-
-def _toml_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')

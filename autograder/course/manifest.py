@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +82,28 @@ class Course:
         return sum(m.weight for m in self.assignments)
 
 
+SECTIONS = ("course", "modules", "completion")
+COURSE_KEYS = ("id", "title", "programme", "days")
+MODULE_KEYS = tuple(f.name for f in dataclasses.fields(Module))
+RULE_KEYS = tuple(f.name for f in dataclasses.fields(CompletionRule))
+
+
+def _unknown_keys(table, known: tuple[str, ...], where: str, problems: list[str]) -> None:
+    """A mistyped key is named, with the nearest known key, instead of being ignored or crashing."""
+    if not isinstance(table, dict):
+        problems.append(f"{where} harus berupa tabel")
+        return
+    for key in table:
+        if key not in known:
+            near = difflib.get_close_matches(key, known, n=1)
+            hint = f" (maksudnya '{near[0]}'?)" if near else ""
+            problems.append(f"{where}: kunci '{key}' tidak dikenal{hint}; yang dikenal: {', '.join(known)}")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def load_course(path: str | Path = MANIFEST_PATH) -> Course:
     """Read and check course.toml; raise ManifestError with every problem found."""
     path = Path(path)
@@ -91,13 +115,20 @@ def load_course(path: str | Path = MANIFEST_PATH) -> Course:
         raise ManifestError(f"Manifest kurikulum {path} tidak dapat dibaca: {exc}") from exc
 
     problems: list[str] = []
+    _unknown_keys(data, SECTIONS, "course.toml", problems)
     info = data.get("course", {})
+    _unknown_keys(info, COURSE_KEYS, "[course]", problems)
     modules = []
     seen: set[str] = set()
     for i, raw in enumerate(data.get("modules", []), start=1):
+        _unknown_keys(raw, MODULE_KEYS, f"modul ke-{i} ([[modules]])", problems)
         missing = [k for k in ("id", "title", "jp", "kind") if k not in raw]
         if missing:
             problems.append(f"modul ke-{i}: kolom {', '.join(missing)} belum diisi")
+            continue
+        bad = [k for k in ("jp", "weight", "day") if k in raw and not _is_number(raw[k])]
+        if bad:
+            problems.append(f"modul '{raw['id']}': {', '.join(bad)} harus berupa angka")
             continue
         if raw["id"] in seen:
             problems.append(f"modul '{raw['id']}' tercantum dua kali")
@@ -115,7 +146,13 @@ def load_course(path: str | Path = MANIFEST_PATH) -> Course:
     if not modules:
         problems.append("tidak ada modul")
 
-    rule = CompletionRule(**data.get("completion", {}))
+    raw_rule = data.get("completion", {})
+    _unknown_keys(raw_rule, RULE_KEYS, "[completion]", problems)
+    rule = CompletionRule(**{k: v for k, v in raw_rule.items() if k in RULE_KEYS})
+    for key in ("min_final_score", "min_capstone_manual_percent"):
+        if not _is_number(getattr(rule, key)):
+            problems.append(f"aturan kelulusan: {key} harus berupa angka")
+            rule = dataclasses.replace(rule, **{key: getattr(CompletionRule(), key)})
     assignment_ids = {m.assignment for m in modules if m.assignment}
     for key in ("capstone", "pre_test", "post_test"):
         value = getattr(rule, key)

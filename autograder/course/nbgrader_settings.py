@@ -28,25 +28,26 @@ def configure_workspace(c, root) -> None:
     The course id and the gradebook URL come from the workspace's ``kohort.toml``;
     ``SPPTIK_DB_URL`` overrides the URL (for example a shared PostgreSQL gradebook).
     """
-    import os
-    import tomllib
     from pathlib import Path
 
+    from autograder.cohort.settings import (
+        FILE_NAME,
+        CohortSettings,
+        exchange_root,
+        gradebook_url,
+        read_settings,
+    )
+
     root = Path(root).resolve()
-    info = {}
-    meta = root / "kohort.toml"
-    if meta.is_file():
-        info = tomllib.loads(meta.read_text(encoding="utf-8"))
+    settings = read_settings(root) if (root / FILE_NAME).is_file() else CohortSettings(name=root.name)
     c.CourseDirectory.root = str(root)
-    c.CourseDirectory.course_id = info.get("course_id", "spptik")
-    db_url = os.environ.get("SPPTIK_DB_URL") or info.get("db_url")
-    # A generous busy timeout: parallel graders and the formgrader share one SQLite file.
-    c.CourseDirectory.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}?timeout=60"
+    c.CourseDirectory.course_id = settings.course_id
+    c.CourseDirectory.db_url = gradebook_url(root, settings)
     # nbgrader's exchange: the hub's shared folder where one is set, else one inside the workspace
-    c.Exchange.root = os.environ.get("SPPTIK_EXCHANGE") or info.get("exchange") or str(root / "exchange")
+    c.Exchange.root = str(exchange_root(root, settings))
     apply(c)
-    if "cell_timeout" in info:  # a batch may allow slower machines more time per cell
-        c.Execute.timeout = int(info["cell_timeout"])
+    if settings.cell_timeout:  # a batch may allow slower machines more time per cell
+        c.Execute.timeout = settings.cell_timeout
 
 
 def use_isolated_execution(c) -> None:

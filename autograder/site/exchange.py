@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from autograder.files import write_atomic
 from autograder.site.hub import COURSE_MODE, INBOUND_MODE, OUTBOUND_MODE, ROOT_MODE, SiteError
 
 # The exchange's folders ----------------------------------------------------------------
@@ -65,14 +64,9 @@ def prepare_exchange(root: Path, course_id: str, owner: str | None = None,
 
 def set_cohort_exchange(cohort: Path, root: Path) -> None:
     """Record the exchange root in the cohort's kohort.toml (``spptik`` reads it there)."""
-    meta = Path(cohort) / "kohort.toml"
-    text = meta.read_text(encoding="utf-8")
-    line = 'exchange = "' + str(root).replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if re.search(r"(?m)^exchange\s*=", text):
-        text = re.sub(r"(?m)^exchange\s*=.*$", lambda _m: line, text)
-    else:
-        text = text.rstrip("\n") + "\n" + line + "\n"
-    write_atomic(meta, text, mode=stat.S_IMODE(meta.stat().st_mode))
+    from autograder.cohort.settings import update_settings
+
+    update_settings(cohort, exchange=str(root))
 
 
 def exchange_of(ws) -> Path:
@@ -442,7 +436,7 @@ def collect_exchange(ws, exchange_root: Path | None = None,
     from autograder.intake.collect import UNMATCHED, Intake, IntakeItem, Received
 
     root = Path(exchange_root) if exchange_root else exchange_of(ws)
-    inbound = root / ws.info.get("course_id", "spptik") / "inbound"
+    inbound = root / ws.settings.course_id / "inbound"
     if not inbound.is_dir():
         raise SiteError(f"folder kiriman exchange {inbound} tidak ada: belum ada tugas yang "
                         "dibagikan lewat hub, atau SPPTIK_EXCHANGE menunjuk folder yang salah")

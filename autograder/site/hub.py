@@ -44,12 +44,12 @@ import re
 import secrets
 import shutil
 import sys
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.cohort.roster import Participant, RosterError, read_roster
+from autograder.cohort.settings import CohortSettings, SettingsError, exchange_root, read_settings
 from autograder.course import manifest
 from autograder.errors import SpptikError
 
@@ -165,12 +165,14 @@ def _int(environ: Mapping[str, str], key: str, default: int, problems: list[str]
     return int(raw)
 
 
-def cohort_info(cohort: Path) -> dict:
-    meta = cohort / "kohort.toml"
-    if not meta.is_file() or not (cohort / "nbgrader_config.py").is_file():
+def cohort_settings(cohort: Path) -> CohortSettings:
+    if not (cohort / "kohort.toml").is_file() or not (cohort / "nbgrader_config.py").is_file():
         raise SiteError(f"{cohort} bukan ruang kerja kohort (tidak ada kohort.toml). "
                         "Buat dulu dengan: spptik init FOLDER --roster peserta.csv")
-    return tomllib.loads(meta.read_text(encoding="utf-8"))
+    try:
+        return read_settings(cohort)
+    except SettingsError as exc:
+        raise SiteError(str(exc)) from exc
 
 
 def settings_from_env(environ: Mapping[str, str] | None = None, *,
@@ -187,7 +189,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None, *,
         raise SiteError("SPPTIK_KOHORT belum diisi: folder kohort (dibuat dengan spptik init) "
                         "yang dipakai situs ini")
     cohort = Path(raw_cohort).resolve()
-    info = cohort_info(cohort)
+    cohort_conf = cohort_settings(cohort)
 
     trainers = parse_trainers(env.get("SPPTIK_FASILITATOR"))
     if not trainers:
@@ -209,8 +211,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None, *,
         if why:
             problems.append(why + (f" (id_peserta {participants[name]})" if name in participants else ""))
 
-    exchange = Path(env.get("SPPTIK_EXCHANGE", "").strip() or info.get("exchange")
-                    or DEFAULT_EXCHANGE)
+    # the site's shared folder unless the cohort (or SPPTIK_EXCHANGE) names one
+    exchange = exchange_root(cohort, cohort_conf, env, default=DEFAULT_EXCHANGE)
     if check_exchange:
         why = exchange_problem(exchange)
         if why:
@@ -232,7 +234,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None, *,
 
     settings = SiteSettings(
         cohort=cohort,
-        course_id=info.get("course_id", "spptik"),
+        course_id=cohort_conf.course_id,
         exchange=exchange,
         trainers=trainers,
         participants=participants,
@@ -248,7 +250,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None, *,
         ssl_key=ssl_key,
         gradebook_url=env.get("SPPTIK_DB_URL", "").strip() or None,
         proxy_command=proxy,
-        cohort_name=info.get("name", cohort.name),
+        cohort_name=cohort_conf.name,
         homes=Path(env["SPPTIK_HUB_HOMES"].strip()) if env.get("SPPTIK_HUB_HOMES", "").strip() else None,
     )
     if settings.api_token is not None and len(settings.api_token) < 32:

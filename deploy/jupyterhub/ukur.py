@@ -163,7 +163,7 @@ def measure(n: int, base_dir: Path, cohort: Path, with_kernel: bool, at_once: in
     work = base_dir / f"n{n}"
     work.mkdir()
     exchange = work / "exchange"
-    course_id = hub.cohort_info(cohort)["course_id"]
+    course_id = hub.cohort_settings(cohort).course_id
     hub_exchange.prepare_exchange(exchange, course_id)
     token, port = os.urandom(24).hex(), free_port()
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
