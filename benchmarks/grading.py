@@ -13,6 +13,8 @@ both sides are measured across the same stretch of time. Prints every time,
 the ratio, and whether every cell's score agrees (in both of spptik's runs).
 
     python benchmarks/grading.py [--n 100] [--jobs N] [--keep DIR]
+    python benchmarks/grading.py --n 60 --tugas            # each assignment alone, then the mix
+    python benchmarks/grading.py --n 100 --tugas m03 --tanpa-campuran
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,7 +36,7 @@ os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["
 from autograder.cohort.roster import write_roster  # noqa: E402
 from autograder.cohort.workspace import Workspace, init_workspace  # noqa: E402
 from autograder.course import manifest  # noqa: E402
-from autograder.demo import synthetic
+from autograder.demo import synthetic  # noqa: E402
 from autograder.grading.reference import autograde_with_nbgrader  # noqa: E402
 from autograder.grading.run import default_jobs  # noqa: E402
 from autograder.intake.collect import collect  # noqa: E402
@@ -42,10 +45,11 @@ from autograder.reports.scores import cell_scores  # noqa: E402
 ERROR_CELL = "raise ValueError('kode peserta yang salah')"
 
 
-def make_cohort(root: Path, n: int, seed: int = 11) -> Workspace:
+def make_cohort(root: Path, n: int, assignments: list[str] | None = None, seed: int = 11) -> Workspace:
+    """N synthetic submissions spread over ``assignments`` (default: every assignment, the mix)."""
     rng = random.Random(seed)
     course = manifest.load_course()
-    aids = course.assignment_ids
+    aids = assignments or course.assignment_ids
     people = synthetic.make_roster(max(1, (n + len(aids) - 1) // len(aids)), prefix="BEN")
     root.mkdir(parents=True, exist_ok=True)
     write_roster(people, root / "peserta.csv")
@@ -78,45 +82,87 @@ def make_cohort(root: Path, n: int, seed: int = 11) -> Workspace:
     return ws
 
 
+@dataclass
+class Measurement:
+    label: str
+    submissions: int
+    cells: int
+    peer: float
+    ours: tuple[float, float]
+    differ: list[tuple]
+
+    @property
+    def our_mean(self) -> float:
+        return sum(self.ours) / len(self.ours)
+
+    @property
+    def ratio(self) -> float:
+        return self.peer / self.our_mean
+
+
+def measure(base: Path, label: str, n: int, jobs: int, assignments: list[str] | None) -> Measurement:
+    """One workload: spptik, then plain nbgrader, then spptik again, on copies of one cohort."""
+    template = make_cohort(base / label / "templat", n, assignments)
+    copies = {name: Workspace(shutil.copytree(template.root, base / label / name))
+              for name in ("nbgrader", "spptik-1", "spptik-2")}
+    submissions = sum(1 for _ in copies["nbgrader"].submitted.glob("*/*"))
+    first = spptik_grade(copies["spptik-1"], jobs)
+    peer = autograde_with_nbgrader(copies["nbgrader"], assignments)
+    second = spptik_grade(copies["spptik-2"], jobs)
+    reference = cell_scores(copies["nbgrader"])
+    differ = []
+    for name in ("spptik-1", "spptik-2"):
+        mine = cell_scores(copies[name])
+        differ += [(name, k, reference.get(k), mine.get(k))
+                   for k in sorted(set(reference) | set(mine)) if reference.get(k) != mine.get(k)]
+    shutil.rmtree(base / label, ignore_errors=True)
+    return Measurement(label, submissions, len(reference), peer, (first, second), differ)
+
+
+def report(m: Measurement, jobs: int) -> None:
+    print(f"[{m.label}] kiriman: {m.submissions}, sel dinilai: {m.cells}; "
+          f"nbgrader autograde {m.peer:.1f} s; spptik grade --jobs {jobs}: {m.ours[0]:.1f} s sebelum, "
+          f"{m.ours[1]:.1f} s sesudah; rasio {m.ratio:.1f}× "
+          f"(per putaran {m.peer / m.ours[0]:.1f}× dan {m.peer / m.ours[1]:.1f}×); "
+          f"nilai setiap sel sama: {'ya' if not m.differ else 'TIDAK (' + str(len(m.differ)) + ' sel)'}",
+          flush=True)
+    for item in m.differ[:10]:
+        print("  berbeda:", *item)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=100, help="jumlah kiriman")
+    parser.add_argument("--n", type=int, default=100, help="jumlah kiriman (per tugas dengan --tugas)")
     parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--tugas", nargs="*", default=None,
+                        help="ukur setiap tugas ini sendiri-sendiri (tanpa nama: semua tugas)")
+    parser.add_argument("--tanpa-campuran", action="store_true",
+                        help="jangan ukur beban campuran (semua tugas sekaligus)")
     parser.add_argument("--keep", type=Path, default=None, help="simpan ruang kerja di sini")
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="spptik-bench-")) if args.keep is None else args.keep
     base.mkdir(parents=True, exist_ok=True)
-    print(f"Menyiapkan {args.n} kiriman sintetis di {base} …", flush=True)
-    template = make_cohort(base / "templat", args.n)
-    copies = {name: Workspace(shutil.copytree(template.root, base / name))
-              for name in ("nbgrader", "spptik-1", "spptik-2")}
-    submissions = sum(1 for _ in copies["nbgrader"].submitted.glob("*/*"))
-
-    ours = [spptik_grade(copies["spptik-1"], args.jobs)]
-    peer_seconds = autograde_with_nbgrader(copies["nbgrader"])
-    ours.append(spptik_grade(copies["spptik-2"], args.jobs))
-    our_seconds = sum(ours) / len(ours)
-
-    reference = cell_scores(copies["nbgrader"])
-    differ = set()
-    for name in ("spptik-1", "spptik-2"):
-        mine = cell_scores(copies[name])
-        differ |= {(name, k, reference.get(k), mine.get(k))
-                   for k in set(reference) | set(mine) if reference.get(k) != mine.get(k)}
-    print(f"kiriman: {submissions}, sel dinilai: {len(reference)}")
-    print(f"nbgrader autograde: {peer_seconds:.1f} s ({submissions / peer_seconds:.2f} kiriman/detik)")
-    print(f"spptik grade --jobs {args.jobs}: {ours[0]:.1f} s sebelum, {ours[1]:.1f} s sesudah nbgrader; "
-          f"rata-rata {our_seconds:.1f} s ({submissions / our_seconds:.2f} kiriman/detik)")
-    print(f"rasio kecepatan: {peer_seconds / our_seconds:.1f}× "
-          f"(per putaran: {peer_seconds / ours[0]:.1f}× dan {peer_seconds / ours[1]:.1f}×)")
-    print(f"nilai setiap sel sama: {'ya' if not differ else 'TIDAK'} "
-          f"({len(differ)} sel berbeda dari {len(reference)} × 2 putaran)")
-    for item in sorted(differ)[:10]:
-        print("  berbeda:", *item)
+    workloads: list[tuple[str, list[str] | None]] = []
+    if args.tugas is not None:
+        workloads += [(aid, [aid]) for aid in (args.tugas or manifest.load_course().assignment_ids)]
+    if not args.tanpa_campuran:
+        workloads.append(("campuran", None))
+    results = []
+    for label, assignments in workloads:
+        print(f"Menyiapkan {args.n} kiriman sintetis ({label}) di {base} …", flush=True)
+        results.append(measure(base, label, args.n, args.jobs, assignments))
+        report(results[-1], args.jobs)
+    print("\n| beban | kiriman | nbgrader (s) | spptik (s, dua putaran) | rasio | nilai sama |")
+    print("|---|---:|---:|---:|---:|---|")
+    for m in results:
+        print(f"| {m.label} | {m.submissions} | {m.peer:.1f} | {m.ours[0]:.1f} / {m.ours[1]:.1f} | "
+              f"{m.ratio:.1f}× | {'ya' if not m.differ else 'TIDAK'} |")
+    worst = min(results, key=lambda m: min(m.peer / o for o in m.ours))
+    print(f"terburuk: {worst.label}, {min(worst.peer / o for o in worst.ours):.1f}× (putaran terlambat)")
     if args.keep is None:
         shutil.rmtree(base, ignore_errors=True)
-    return 0 if not differ else 1
+    return 0 if not any(m.differ for m in results) else 1
 
 
 def spptik_grade(ws: Workspace, jobs: int) -> float:

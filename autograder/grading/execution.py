@@ -113,6 +113,18 @@ class ZygoteProvisioner(LocalProvisioner):
         self.cwd = cwd
         return self.connection_info
 
+    async def kill(self, restart: bool = False) -> None:
+        """Kill, then wait (briefly) until the kernel has ended.
+
+        jupyter_client polls whether a killed kernel is gone every 0.1 s, and its first
+        poll comes right after the signal, before the kernel has ended: a tenth of a second
+        per notebook spent sleeping. Waiting here on the kernel's pidfd ends as soon as it
+        has, so that first poll finds it gone.
+        """
+        await super().kill(restart)
+        if isinstance(self.process, ForkedKernelProcess):
+            await self.process.wait_async(timeout=1.0)
+
     async def cleanup(self, restart: bool = False) -> None:
         if isinstance(self.process, ForkedKernelProcess):
             self.process.close()

@@ -19,6 +19,7 @@ still in the sandbox.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -30,7 +31,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.cohort.workspace import Workspace
+from autograder.files import write_atomic
 from autograder.intake.collect import broken_notebooks
+
+log = logging.getLogger(__name__)
 
 GRADED = "dinilai"
 SKIPPED = "sudah_dinilai"
@@ -100,9 +104,7 @@ def _mark_graded(ws: Workspace, job: Job, fingerprint: dict) -> None:
     """Written only after nbgrader finished: a run killed half way leaves no marker."""
     folder = ws.autograded / job.student / job.assignment
     if folder.is_dir():
-        tmp = folder / (MARKER + ".tmp")
-        tmp.write_text(json.dumps(fingerprint), encoding="utf-8")
-        tmp.replace(folder / MARKER)
+        write_atomic(folder / MARKER, json.dumps(fingerprint))
 
 
 def is_graded(ws: Workspace, student: str, assignment: str) -> bool:
@@ -270,6 +272,9 @@ def _init_worker(root: str, scratch: str, warm: bool, token: str, confined: bool
         patches.apply(stage, speedups)
     _worker["ws"] = ws
     _worker["api"] = ws.api(isolated=True)
+    from autograder.cohort.gradebook_guard import is_sqlite, sqlite_path
+
+    _worker["sqlite"] = str(sqlite_path(ws)) if is_sqlite(ws) else None
 
 
 def grade_one(job: Job) -> GradeResult:
@@ -305,6 +310,9 @@ def grade_one(job: Job) -> GradeResult:
     )
     notes += sanitize_folder(ws.autograded / job.student / job.assignment)
     score, max_score = _score(ws, job)
+    from autograder.grading.speedups import make_durable
+
+    make_durable(_worker.get("sqlite"))  # every commit on disk before the marker says "graded"
     _mark_graded(ws, job, fingerprint)
     return GradeResult(job.student, job.assignment, GRADED, score, max_score,
                        message="; ".join(notes), seconds=elapsed)
@@ -423,26 +431,29 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
     from autograder.grading import patches, sandbox
 
     sandbox.choose_mode(trusted)  # refuse before writing anything
-    gradebook_guard.before_write(ws, "grade")
     started = time.perf_counter()
-    work, notes = find_work(ws, assignments, force)
-    work = _longest_first(ws, work)
     speedups = patches.enabled()  # read once: the workers and the zygote are told
-    report = GradeReport(results=list(notes), speedups=speedups)
-    if on_start:
-        on_start(len(work))
     jobs = max(1, jobs or default_jobs())
-    if not work:
-        report.seconds = time.perf_counter() - started
-        _write_report(ws, report)
-        return report
-    context = _worker_context() if jobs > 1 and len(work) > 1 else None
-    # the zygote preloads while the workers' server does: both take seconds of CPU
+    # The workers' server and the zygote preload for seconds of CPU: they start first, and
+    # the gradebook is checked and the work found meanwhile (stopped again if there is none).
+    context = _worker_context() if jobs > 1 else None
     source = KernelSource(ws, warm, trusted, speedups)
-    initargs = (str(ws.root), str(source.scratch), source.warm, source.token,
-                source.policy.confined, speedups)
+    log.info("sandbox %s, zygote dimulai (%.2f s)", source.mode, time.perf_counter() - started)
+    report = GradeReport(speedups=speedups)
     try:
-        if context is None:
+        gradebook_guard.before_write(ws, "grade")
+        work, notes = find_work(ws, assignments, force)
+        work = _longest_first(ws, work)
+        log.info("%d kiriman perlu dinilai, %d dicatat tanpa dinilai (%.2f s)", len(work), len(notes),
+                 time.perf_counter() - started)
+        report.results.extend(notes)
+        if on_start:
+            on_start(len(work))
+        initargs = (str(ws.root), str(source.scratch), source.warm, source.token,
+                    source.policy.confined, speedups)
+        if not work:
+            pass
+        elif context is None or len(work) == 1:
             source.wait_ready()
             _init_worker(*initargs)
             for job in work:
@@ -456,6 +467,7 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
         source.close()
     report.seconds = time.perf_counter() - started
     _write_report(ws, report)
+    log.info("selesai: %d kiriman dalam %.2f s", report.count(GRADED), report.seconds)
     return report
 
 
@@ -489,6 +501,8 @@ def _worker_context():
 
 
 def _deliver(result: GradeResult, report: GradeReport, on_result) -> None:
+    log.debug("%s/%s: %s (%.2f s) %s", result.student, result.assignment, result.status,
+              result.seconds, result.message)
     report.results.append(result)
     if on_result:
         on_result(result)
@@ -499,6 +513,7 @@ def _run_pool(context, work, jobs, initargs, source, report, on_result) -> None:
                              initializer=_init_worker, initargs=initargs) as pool:
         futures = {pool.submit(grade_one, job): job for job in work}
         source.wait_ready()  # the workers wait for it too, and fall back if it failed
+        log.info("zygote siap")
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -513,7 +528,7 @@ def _write_report(ws: Workspace, report: GradeReport) -> Path:
     ws.reports.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = ws.reports / f"penilaian-{stamp}.json"
-    path.write_text(json.dumps({"detik": round(report.seconds, 2), "percepatan": report.speedups,
-                                "hasil": [asdict(r) for r in report.results]},
-                               ensure_ascii=False, indent=1), encoding="utf-8")
+    write_atomic(path, json.dumps({"detik": round(report.seconds, 2), "percepatan": report.speedups,
+                                   "hasil": [asdict(r) for r in report.results]},
+                                  ensure_ascii=False, indent=1))
     return path

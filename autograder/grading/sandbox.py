@@ -194,11 +194,18 @@ def read_roots() -> list[str]:
     roots = [p for p in SYSTEM_READ if os.path.lexists(p)]
     python = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     python.update(p for p in sys.path if p and os.path.isdir(p))
+    from importlib.util import find_spec
+
     for package in ("autograder", "coursekit"):
-        python.add(str(Path(__import__(package).__file__).resolve().parent))
+        # found, not imported: importing coursekit would import pandas in the grader (a second)
+        spec = find_spec(package)
+        init = spec.origin if spec is not None else None
+        if init is None or not init.endswith("__init__.py"):  # missing, or a namespace package
+            raise RuntimeError(f"paket {package} tidak punya __init__.py; pasang ulang spptik")
+        python.add(str(Path(init).resolve().parent))
     python.add(str(manifest.REPO_ROOT / "course"))
     system = tuple(r.rstrip("/") + "/" for r in roots)
-    extra = []
+    extra: list[str] = []
     for path in sorted(os.path.realpath(p) for p in python):
         if path.startswith(system) or any(path.startswith(e + "/") or path == e for e in extra):
             continue
@@ -257,7 +264,11 @@ def zygote_command(command: list[str], policy: SandboxPolicy) -> list[str]:
     """The warm zygote's command line: inside bwrap in ``bubblewrap`` mode, else as it is."""
     if policy.mode != BUBBLEWRAP:
         return command
-    args = [bwrap_path(), *_namespace_args(), "--die-with-parent", "--new-session",
+    bwrap = bwrap_path()
+    if bwrap is None:  # chosen as the mode, so it ran a moment ago
+        raise SandboxUnavailable("bubblewrap tidak lagi dapat berjalan di mesin ini; sandbox "
+                                 "penilaian tidak dapat dimulai. Jalankan perintah ini sekali lagi.")
+    args = [bwrap, *_namespace_args(), "--die-with-parent", "--new-session",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/var/tmp"]
     made: set[str] = set()
     roots = read_roots()

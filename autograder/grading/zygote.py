@@ -180,7 +180,8 @@ def _reuse_traceback_lexer() -> None:
     except ImportError:
         return
 
-    class RangeLexer(type(get_lexer_by_name("python3"))):
+    # the class of the installed pygments' python3 lexer, found at run time as stack_data finds it
+    class RangeLexer(type(get_lexer_by_name("python3"))):  # type: ignore[misc]
         ranges = ()
 
         def get_tokens(self, text):
@@ -241,7 +242,8 @@ def _reuse_traceback_styles() -> None:
         stack_data.style_with_executing_node = style_with_executing_node
         stack_data.core.style_with_executing_node = style_with_executing_node
 
-    original_setup = Terminal256Formatter._setup_styles
+    # a private method of pygments (no stub declares it), replaced below: registered patch
+    original_setup = Terminal256Formatter._setup_styles  # type: ignore[attr-defined]
     tables: dict = {}
 
     def _setup_styles(self):
@@ -254,7 +256,7 @@ def _reuse_traceback_styles() -> None:
             self.style_string.update(cached[0])
             self.best_match.update(cached[1])
 
-    Terminal256Formatter._setup_styles = _setup_styles
+    Terminal256Formatter._setup_styles = _setup_styles  # type: ignore[attr-defined]  # as above
 
 
 # Applied through patches.py (entry: getmodule-no-module).
@@ -311,7 +313,8 @@ def _plain_exception_storage() -> None:
                     "traceback": traceback.format_exception(exception)}
         return original(self, exception, *args, **kwargs)
 
-    InteractiveShell._format_exception_for_storage = format_for_storage
+    # replacing IPython's method on its class is the point (registered patch)
+    InteractiveShell._format_exception_for_storage = format_for_storage  # type: ignore[method-assign]
 
 
 # Options execution.py adds to every grading kernel's command line.
@@ -374,7 +377,8 @@ def _launch_kernel(args: list[str]) -> None:
 
         app.connection_file = connection_file
         app.init_crash_handler()
-        BaseIPythonApplication.initialize = lambda self, argv=None: None  # done before the fork
+        # done before the fork; replacing the method on the class is the point
+        BaseIPythonApplication.initialize = lambda self, argv=None: None  # type: ignore[method-assign]
         app.initialize([])
         app.start()
         return
@@ -680,6 +684,8 @@ class ZygoteClient:
 
     def wait_ready(self) -> None:
         """Block until the zygote has preloaded; on failure stop it and tell waiting clients."""
+        if self.process is None or self.process.stdout is None:  # a client made by connect()
+            raise ZygoteError("klien ini tidak memulai proses kernel hangat")
         line = self.process.stdout.readline()
         if line.strip() != b"siap":
             self.close()
@@ -771,13 +777,30 @@ class ForkedKernelProcess:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
+        started = time.monotonic()
+        while (code := self.poll()) is None:
+            if timeout is not None and time.monotonic() > started + timeout:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout)
             time.sleep(0.01)
         self.close()
-        return self.returncode
+        return code
+
+    async def wait_async(self, timeout: float) -> int | None:
+        """Wait without blocking the event loop until the process has ended, or ``timeout``."""
+        import asyncio
+
+        if self.pidfd is None or self.poll() is not None:
+            return self.returncode
+        loop = asyncio.get_running_loop()
+        ended = loop.create_future()
+        loop.add_reader(self.pidfd, lambda: ended.done() or ended.set_result(None))
+        try:
+            await asyncio.wait_for(ended, timeout)
+        except TimeoutError:
+            pass
+        finally:
+            loop.remove_reader(self.pidfd)
+        return self.poll()
 
     def send_signal(self, signum: int) -> None:
         if self.pidfd is None or self.poll() is not None:
