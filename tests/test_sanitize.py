@@ -433,7 +433,7 @@ def _visit(browser, markers: _Markers, page_name: str, shot: str | None = None) 
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     page.goto(f"{markers.url}/{page_name}")
     page.wait_for_load_state("load")
-    time.sleep(0.5)  # image errors and fetches settle
+    page.wait_for_load_state("networkidle")  # image errors and fetches settle
     seen = page.evaluate("""() => ({
         title: document.title,
         text: document.body.innerText,

@@ -90,7 +90,12 @@ def test_font_list_is_built_once_and_then_reused(tmp_path, monkeypatch):
         time.sleep(0.2)
     kept = sorted(cache.glob("fontlist-*.json"))
     assert kept, "matplotlib's font list was not built into the cache"
-    time.sleep(0.5)  # matplotlib writes the file in one go; let the builder finish
+    while time.monotonic() < deadline:  # the builder has finished when the file parses whole
+        try:
+            json.loads(kept[0].read_text(encoding="utf-8"))
+            break
+        except ValueError:
+            time.sleep(0.05)
 
     zygote._seed_font_list(second)
     copied = sorted(second.glob("fontlist-*.json"))

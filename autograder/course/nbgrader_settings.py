@@ -69,7 +69,10 @@ def use_isolated_execution(c) -> None:
     # rather than after each of them (an invalid result is still refused)
     c.Exporter.optimistic_validation = True
 
+    from autograder.grading.finishing import FinishAutograded
+
+    # nbgrader's own list, with Execute swapped and one step added after every scoring step
     c.Autograde.autograde_preprocessors = [
         IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata, FinishAutograded,
     ]

@@ -23,6 +23,7 @@ import json
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -493,6 +494,16 @@ def _strip_to_text(nb) -> None:
             cell.pop("attachments", None)
 
 
+def make_inert(nb, name: str) -> tuple[bool, list[str]]:
+    """Clean one notebook in place, failing closed; (changed, notes in Indonesian)."""
+    try:
+        cleaned = sanitize_notebook(nb)
+        return cleaned.changed, cleaned.notes(name)
+    except Exception as exc:  # noqa: BLE001 - fail closed, the batch goes on
+        _strip_to_text(nb)
+        return True, [f"keluaran dan Markdown {name} dihapus: tidak dapat dibersihkan ({exc!r})"]
+
+
 def sanitize_folder(folder: Path) -> list[str]:
     """Clean every notebook in an ``autograded/<peserta>/<tugas>`` folder; notes in Indonesian.
 
@@ -503,15 +514,9 @@ def sanitize_folder(folder: Path) -> list[str]:
     notes: list[str] = []
     for path in sorted(Path(folder).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-        try:
-            cleaned = sanitize_notebook(nb)
-            changed, notes_here = cleaned.changed, cleaned.notes(path.name)
-        except Exception as exc:  # noqa: BLE001 - fail closed, the batch goes on
-            _strip_to_text(nb)
-            changed = True
-            notes_here = [f"keluaran dan Markdown {path.name} dihapus: tidak dapat dibersihkan ({exc!r})"]
+        changed, notes_here = make_inert(nb, path.name)
         if changed:
-            write_atomic(path, lambda tmp, nb=nb: nbformat.write(nb, tmp),
+            write_atomic(path, partial(nbformat.write, nb),
                          mode=stat.S_IMODE(path.stat().st_mode))
         notes += notes_here
     return notes

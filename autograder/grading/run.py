@@ -294,6 +294,9 @@ def grade_one(job: Job) -> GradeResult:
                                    "berkas disimpan, nilai 0",
                            seconds=time.perf_counter() - start)
     notes = tampering(ws, folder, job.assignment)
+    from autograder.grading import finishing  # nbconvert: imported by workers, not the main process
+
+    finishing.collected.clear()
     try:
         result = api.autograde(job.assignment, job.student, force=True, create=False)
     except Exception as exc:  # noqa: BLE001 - reported, the batch goes on
@@ -304,11 +307,8 @@ def grade_one(job: Job) -> GradeResult:
         _record_zero(ws, job)
         return GradeResult(job.student, job.assignment, FAILED,
                            message="; ".join([_explain_failure(result), *notes]), seconds=elapsed)
-    notes += execution_notes(ws.autograded / job.student / job.assignment)
-    from autograder.feedback.sanitize import (
-        sanitize_folder,  # participants' content made inert, after scoring
-    )
-    notes += sanitize_folder(ws.autograded / job.student / job.assignment)
+    # limits hit, and participants' content made inert after scoring (grading/finishing.py)
+    notes += finishing.collected
     score, max_score = _score(ws, job)
     from autograder.grading.speedups import make_durable
 
@@ -344,26 +344,6 @@ def tampering(ws: Workspace, folder: Path, assignment: str) -> list[str]:
             notes.append(f"sel terkunci dihapus peserta, dipulihkan dari gradebook: {', '.join(deleted)}")
         if edited:
             notes.append(f"sel terkunci diubah peserta, dipulihkan dari gradebook: {', '.join(edited)}")
-    return notes
-
-
-ERROR_NOTES = {
-    "MemoryError": "batas memori tercapai",
-    "CellTimeoutError": "batas waktu sel terlampaui",
-    "KeyboardInterrupt": "sel dihentikan karena terlalu lama",
-    "DeadKernelError": "kernel berhenti mendadak",
-}
-
-
-def execution_notes(folder: Path) -> list[str]:
-    """What the autograded notebook shows of limits being hit."""
-    notes = []
-    for path in sorted(folder.glob("*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        for index, cell in enumerate(nb.get("cells", []), start=1):
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error" and output.get("ename") in ERROR_NOTES:
-                    notes.append(f"{ERROR_NOTES[output['ename']]} di sel ke-{index}")
     return notes
 
 

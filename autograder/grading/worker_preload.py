@@ -19,6 +19,7 @@ import nbgrader.apps  # noqa: F401
 import nbgrader.preprocessors  # noqa: F401
 
 import autograder.grading.execution  # noqa: F401
+import autograder.grading.finishing  # noqa: F401
 import autograder.grading.run  # noqa: F401
 
 try:
