@@ -35,7 +35,7 @@ class DemoUI:
         return report
 
 @main.command(help="Jalankan seluruh alur pada kohort sintetis (init, collect, grade, "
-                   "penilaian manual, feedback, export).")
+                   "penilaian manual, feedback, export, analisis).")
 @click.option("--out", type=click.Path(file_okay=False), default="demo-spptik",
               help="Folder keluaran (harus baru atau kosong).")
 @click.option("--participants", "-n", type=int, default=24, help="Jumlah peserta sintetis.")
@@ -53,5 +53,15 @@ def demo(out, participants, jobs):
     except INPUT_ERRORS as exc:
         fail(str(exc))
     print_export(result.exported)
+    if result.analysis is not None:
+        from autograder.cli.analysis import print_headline
+
+        print_headline(result.analysis)
+        console.print(f"Analisis butir:     {result.analysis.html}", markup=False, soft_wrap=True)
     console.print(f"\nRuang kerja kohort: {result.workspace.root}")
     console.print(f"Umpan balik:        {result.workspace.feedback}")
+    if result.certificates is not None:
+        made = result.certificates
+        console.print(f"Sertifikat:         {made.folder} ({len(made.pdfs)} PDF untuk peserta Lulus; "
+                      "ditandatangani kunci DEMO, bukan kunci sungguhan)", markup=False, soft_wrap=True)
+        console.print(f"Halaman verifikasi: {made.page}", markup=False, soft_wrap=True)

@@ -15,7 +15,7 @@ from autograder.errors import SpptikError
 
 COLUMNS = [
     "id_peserta", "nama", "jenis_kelamin", "instansi", "jenis_perpustakaan",
-    "kode_wilayah", "kabupaten_kota", "provinsi", "email", "telepon",
+    "kode_wilayah", "kabupaten_kota", "provinsi", "email", "telepon", "nip",
 ]
 REQUIRED = ["id_peserta", "nama", "jenis_kelamin", "instansi", "jenis_perpustakaan", "provinsi"]
 LIBRARY_TYPES = {"provinsi", "kabupaten_kota", "desa", "lainnya"}
@@ -24,6 +24,9 @@ SEXES = {"L", "P"}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # Kemendagri codes: 2, 4 (dotted 2.2), 6 or 10 digits, with or without dots.
 REGION_PATTERN = re.compile(r"^\d{2}(\.?\d{2}(\.?\d{2}(\.?\d{4})?)?)?$")
+# NIP (Nomor Induk Pegawai): 18 digits; written with spaces or dots in the roster, kept as digits.
+NIP_PATTERN = re.compile(r"^\d{18}$")
+NIP_SEPARATORS = re.compile(r"[\s.]")
 LIBRARY_TYPE_LABELS = {
     "provinsi": "Perpustakaan provinsi",
     "kabupaten_kota": "Perpustakaan kabupaten/kota",
@@ -53,6 +56,7 @@ class Participant:
     provinsi: str = ""
     email: str = ""
     telepon: str = ""
+    nip: str = ""  # optional: a civil servant's NIP (18 digits), printed on the certificate
 
     @property
     def first_name(self) -> str:
@@ -108,6 +112,7 @@ def parse_roster(text: str) -> list[Participant]:
             continue
         values["jenis_kelamin"] = values["jenis_kelamin"].upper()
         values["jenis_perpustakaan"] = values["jenis_perpustakaan"].lower()
+        values["nip"] = NIP_SEPARATORS.sub("", values["nip"])
         participants.append(Participant(**values))
     if problems:
         raise RosterError(problems)
@@ -134,6 +139,9 @@ def _check_row(values: dict[str, str]) -> list[str]:
     code = values["kode_wilayah"]
     if code and not REGION_PATTERN.match(code):
         problems.append(f"kode_wilayah '{code}' bukan kode Kemendagri (contoh: 13.71)")
+    nip = values["nip"]
+    if nip and not NIP_PATTERN.match(NIP_SEPARATORS.sub("", nip)):
+        problems.append(f"nip '{nip}' harus 18 angka (contoh: 198501012010011001), atau kosongkan")
     return problems
 
 

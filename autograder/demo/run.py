@@ -4,7 +4,7 @@ A batch of synthetic participants (default 24) with a realistic mix of
 complete, partial, blank, weak and missing work sends its notebooks the way
 they arrive in the field (named files, folders, a zip, a duplicate, a broken
 file, one nobody can match); then init → collect → grade → simulated manual
-grading → feedback → export.
+grading → feedback → export → item analysis and learning gain.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import random
 import shutil
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from autograder.cohort.roster import write_roster
@@ -23,7 +24,9 @@ from autograder.feedback.write import FeedbackReport, generate_feedback
 from autograder.grading.manual import set_manual_scores
 from autograder.grading.run import GradeReport, grade
 from autograder.intake.collect import IntakeReport, collect
+from autograder.reports.certificates import IssueResult
 from autograder.reports.export import ExportResult, export
+from autograder.reports.item_analysis import AnalysisResult, run_analysis
 from autograder.reports.scores import submission_scores
 
 BATCH_NAME = "Demo Padang, 10–14 Mei 2022 (data sintetis)"
@@ -38,6 +41,8 @@ class DemoResult:
     grading: GradeReport | None = None
     feedback: FeedbackReport | None = None
     exported: ExportResult | None = None
+    analysis: AnalysisResult | None = None
+    certificates: IssueResult | None = None
 
 
 def make_inbox(ws: Workspace, inbox: Path, profiles: dict[str, str], seed: int = 7) -> None:
@@ -53,18 +58,18 @@ def make_inbox(ws: Workspace, inbox: Path, profiles: dict[str, str], seed: int =
         if profile == "tidak_mengumpulkan":
             continue
         skip = set(rng.sample(course.assignment_ids, 3)) if profile == "sebagian" else set()
+        # the ability model (synthetic.by_ability): lower before the training than after it
+        theta = synthetic.ability(rng, weak=profile == "lemah")
+        shifts = {course.completion.pre_test: synthetic.SHIFT_PRE,
+                  course.completion.post_test: synthetic.SHIFT_POST}
         for aid in course.assignment_ids:
             if aid in skip:
                 continue
             if profile == "kosong":
                 nb = releases[aid]
-            elif aid == course.completion.pre_test:
-                # before the training, most know part of it: the gain is what the course adds
-                nb = synthetic.partly(releases[aid], answers[aid], rng.uniform(0.25, 0.7), rng)
-            elif profile == "lemah":
-                nb = synthetic.partly(releases[aid], answers[aid], 0.4, rng)
             else:
-                nb = synthetic.fill(releases[aid], answers[aid])
+                nb = synthetic.by_ability(releases[aid], answers[aid], aid, theta,
+                                          shifts.get(aid, synthetic.SHIFT_EXERCISE), rng)
             layout = i % 3
             if layout == 0:
                 synthetic.dump(nb, inbox / "email" / f"{pid}_{aid}.ipynb")
@@ -94,13 +99,14 @@ def simulate_manual_grading(ws: Workspace, profiles: dict[str, str]) -> int:
     pending = submission_scores(ws)
     pending = pending[pending["needs_manual_grade"]]
     done = 0
-    for row in pending.itertuples():
-        profile = profiles.get(row.student, "lengkap")
-        if profile == "menunggu" and row.assignment == capstone:
+    for student, assignment in zip(pending["student"].astype(str), pending["assignment"].astype(str),
+                                   strict=True):
+        profile = profiles.get(student, "lengkap")
+        if profile == "menunggu" and assignment == capstone:
             continue  # the trainer has not reached this one yet
-        fraction = {"lemah": 0.5, "tugas_akhir_lemah": 0.4 if row.assignment == capstone
+        fraction = {"lemah": 0.5, "tugas_akhir_lemah": 0.4 if assignment == capstone
                     else 0.8}.get(profile, 0.85)
-        done += set_manual_scores(ws, row.student, row.assignment, fraction,
+        done += set_manual_scores(ws, student, assignment, fraction,
                                   comment="Jawaban sudah baik; tambahkan data dari perpustakaan Anda.")
     return done
 
@@ -144,7 +150,46 @@ def run_demo(out: str | Path, participants: int = 24, *, jobs: int | None = None
 
     ui.step("Mengekspor daftar kelulusan dan rekam peserta (spptik export)")
     result.exported = export(ws, out / "ekspor", pdf=pdf)
+
+    ui.step("Menganalisis butir soal dan peningkatan belajar (spptik analisis)")
+    result.analysis = run_analysis([ws], out / "analisis")
+
+    ui.step("Menerbitkan sertifikat peserta Lulus dengan kunci DEMO (spptik kunci, spptik sertifikat)")
+    result.certificates = demo_certificates(ws, out, pdf=pdf)
     return result
+
+
+# The demo's certificate settings: synthetic, with an address that cannot resolve (.invalid).
+DEMO_CERTIFICATES = {
+    "format_nomor": "DEMO-SPPTIK/{tahun}/{kode}/{urut:04d}",
+    "kode": "PDG",
+    "penandatangan": "Contoh Penandatangan (data sintetis)",
+    "jabatan": "Jabatan Penandatangan (contoh demo)",
+    "alamat_verifikasi": "https://sertifikat.contoh.invalid/verifikasi/",
+    "tempat": "Padang",
+    "tanggal_mulai": date(2022, 5, 10),
+    "tanggal_selesai": date(2022, 5, 14),
+}
+DEMO_KEY_NOTE = """KUNCI DEMO - JANGAN DIPAKAI UNTUK SERTIFIKAT SUNGGUHAN
+
+Kunci ini dibuat oleh `spptik demo` untuk data sintetis dan disimpan di folder keluaran demo.
+Untuk sertifikat sungguhan, buat kunci program sendiri dengan `spptik kunci FOLDER` di luar
+repositori dan di luar folder kohort (lihat README, bagian "Sertifikat").
+"""
+
+
+def demo_certificates(ws: Workspace, out: Path, *, pdf: bool = True) -> IssueResult:
+    """Certificates for the demo's Lulus participants, signed with a demo key made in ``out``."""
+    from autograder.files import write_atomic
+    from autograder.reports.certificates import issue, write_certificate_settings
+    from autograder.reports.register import generate_key
+
+    key_folder = out / "kunci_DEMO"
+    keys = generate_key(key_folder, private_name="kunci_privat_DEMO_jangan_dipakai.pem",
+                        public_name="kunci_publik_DEMO.pem")
+    write_atomic(key_folder / "BACA_SAYA_KUNCI_DEMO.txt", DEMO_KEY_NOTE)
+    ws = write_certificate_settings(ws, DEMO_CERTIFICATES)
+    return issue(ws, keys.private, out / "sertifikat", pdf=pdf)
 
 
 def sandbox_available() -> bool:

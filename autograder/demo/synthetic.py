@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import random
+import re
 from pathlib import Path
 
 from autograder.cohort.roster import Participant
@@ -126,3 +128,81 @@ def dump(nb: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+# Ability model -------------------------------------------------------------------------------
+# Each synthetic participant has an ability, each answer cell a difficulty; an answer is
+# right with the logistic (Rasch) probability 1 / (1 + exp(-(ability + shift - difficulty))).
+# The shift is where in the course the answer is given: before the training (tes awal), in
+# an exercise that can be checked and tried again (latihan), after the training (tes akhir).
+SHIFT_PRE = -1.0
+SHIFT_EXERCISE = 3.0
+SHIFT_POST = 1.3
+# A wrong answer is sometimes left as it was (the stub): the participant did not try.
+SHARE_LEFT_BLANK = 0.35
+CHOICE = re.compile(r'^(\s*\w+\s*=\s*)"([a-e])"\s*$')
+NUMBER = re.compile(r"^(\s*\w+\s*=\s*)(-?\d+(?:\.\d+)?)\s*$")
+COLOURS = ("hijau", "kuning", "merah")
+
+
+def ability(rng: random.Random, weak: bool = False) -> float:
+    """A participant's ability on the logit scale; weak participants sit lower."""
+    return rng.gauss(-1.3, 0.7) if weak else rng.gauss(0.4, 0.6)
+
+
+def difficulty(assignment: str, grade_id: str, parallel: tuple[str, ...] = ("pre", "post")) -> float:
+    """An answer cell's difficulty, fixed by its name (the same in every run).
+
+    The pre- and post-test are parallel forms: item 05 of one is as hard as item 05 of the other.
+    """
+    key = grade_id.split("_", 1)[-1] if assignment in parallel else grade_id
+    return random.Random(f"{key}").gauss(0.0, 0.9)
+
+
+def p_right(theta: float, b: float, shift: float) -> float:
+    return 1.0 / (1.0 + math.exp(-(theta + shift - b)))
+
+
+def wrong_answer(solution: str, rng: random.Random) -> str | None:
+    """A plausible wrong answer typed over the solution: another choice, another number.
+
+    None where the answer is not a simple choice or number (the cell is left as released).
+    """
+    lines, changed = [], False
+    for line in solution.splitlines():
+        choice, number = CHOICE.match(line), NUMBER.match(line)
+        if choice:
+            other = rng.choice([c for c in "abcd" if c != choice.group(2)])
+            line, changed = f'{choice.group(1)}"{other}"', True
+        elif number:
+            value = float(number.group(2))
+            line, changed = f"{number.group(1)}{round(value * rng.choice([0.8, 1.25]) + 1, 2)}", True
+        else:
+            for colour in COLOURS:
+                if line.rstrip().endswith(f'"{colour}"'):
+                    other = rng.choice([c for c in COLOURS if c != colour])
+                    line, changed = line.rstrip()[: -len(colour) - 2] + f'"{other}"', True
+                    break
+        lines.append(line)
+    return "\n".join(lines) if changed else None
+
+
+def by_ability(released_nb: dict, answers: dict[str, str], assignment: str, theta: float,
+               shift: float, rng: random.Random) -> dict:
+    """The released notebook answered by a participant of ability ``theta``.
+
+    Answers graded by hand (Markdown) are always written; they are scored by the trainer.
+    """
+    nb = copy.deepcopy(released_nb)
+    for cell in answer_cells(nb):
+        grade_id = cell["metadata"]["nbgrader"]["grade_id"]
+        if grade_id not in answers:
+            continue
+        if cell["cell_type"] == "markdown" or rng.random() < p_right(theta, difficulty(assignment, grade_id),
+                                                                    shift):
+            cell["source"] = answers[grade_id]
+        elif rng.random() >= SHARE_LEFT_BLANK:
+            wrong = wrong_answer(answers[grade_id], rng)
+            if wrong is not None:
+                cell["source"] = wrong
+    return nb

@@ -9,6 +9,7 @@ decide ``Belum lulus`` even while manual grading is outstanding.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import pandas as pd
 
@@ -67,7 +68,7 @@ def _evaluate(course: Course, student: str, by_assignment: dict) -> Outcome:
 
     weighted = 0.0
     for module in course.assignments:
-        aid = module.assignment
+        aid = module.assignment_id
         row = by_assignment.get(aid)
         if row is None:
             outcome.percent[aid] = None
@@ -81,8 +82,8 @@ def _evaluate(course: Course, student: str, by_assignment: dict) -> Outcome:
     total_weight = course.total_weight
     outcome.final_score = round(weighted / total_weight, 1) if total_weight else 0.0
 
-    missing = [m.assignment for m in course.assignments
-               if m.required and outcome.percent[m.assignment] is None]
+    missing = [m.assignment_id for m in course.assignments
+               if m.required and outcome.percent[m.assignment_id] is None]
     if missing:
         hard.append("Belum mengumpulkan: " + ", ".join(missing))
     if rule.pre_test:
@@ -120,5 +121,6 @@ def evaluate_all(course: Course, students: list[str], scores: pd.DataFrame) -> l
     """The rule for every participant, in roster order, in one pass over the scores."""
     by_student: dict[str, dict] = {}
     for row in scores.itertuples():
-        by_student.setdefault(row.student, {})[row.assignment] = row
+        # itertuples' fields are typed as any cell; these two columns hold ids (str)
+        by_student.setdefault(cast(str, row.student), {})[row.assignment] = row
     return [_evaluate(course, s, by_student.get(s, {})) for s in students]

@@ -59,7 +59,7 @@ def build_table(batch: str, course, participants: list[Participant],
                 outcomes: list[completion.Outcome]) -> pd.DataFrame:
     rows = []
     for p, o in zip(participants, outcomes, strict=True):
-        row = {
+        row: dict[str, object] = {
             "ID Peserta": p.id_peserta,
             "Nama": p.nama,
             "Jenis Kelamin": SEX_LABELS.get(p.jenis_kelamin, p.jenis_kelamin),
@@ -89,20 +89,24 @@ def build_table(batch: str, course, participants: list[Participant],
     return table
 
 
+def _count(statuses: pd.Series, status: str) -> int:
+    return int((statuses == status).sum())
+
+
 def summarise(table: pd.DataFrame, by: str) -> pd.DataFrame:
     """Counts per status, completion rate and mean gain, per value of ``by``."""
     grouped = table.groupby(by, dropna=False, sort=True)
     out = pd.DataFrame({"Jumlah Peserta": grouped.size()})
     for status in STATUS_ORDER:
-        out[status] = grouped["Status"].apply(lambda s, st=status: int((s == st).sum()))
+        out[status] = grouped["Status"].apply(_count, status)
     out["Tingkat Kelulusan (%)"] = (100 * out[completion.LULUS] / out["Jumlah Peserta"]).round(1)
     out["Rata-rata Peningkatan"] = grouped["Peningkatan"].mean().round(1)
     out = out.reset_index()
-    total = {by: "Jumlah", "Jumlah Peserta": int(out["Jumlah Peserta"].sum())}
-    for status in STATUS_ORDER:
-        total[status] = int(out[status].sum())
-    total["Tingkat Kelulusan (%)"] = round(100 * total[completion.LULUS] /
-                                           max(total["Jumlah Peserta"], 1), 1)
+    participants = int(out["Jumlah Peserta"].sum())
+    per_status = {status: int(out[status].sum()) for status in STATUS_ORDER}
+    total: dict[str, object] = {by: "Jumlah", "Jumlah Peserta": participants, **per_status}
+    total["Tingkat Kelulusan (%)"] = round(100 * per_status[completion.LULUS] /
+                                           max(participants, 1), 1)
     total["Rata-rata Peningkatan"] = round(table["Peningkatan"].mean(), 1) \
         if table["Peningkatan"].notna().any() else None
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
@@ -180,8 +184,7 @@ def write_chart(table: pd.DataFrame, path: Path) -> Path:
         ax.barh(counts.index, counts[status], left=left, color=color, hatch=hatch,
                 edgecolor="white", label=status)
         left += counts[status]
-    for i, (prov, total) in enumerate(left.items()):
-        lulus = counts.loc[prov, completion.LULUS]
+    for i, (lulus, total) in enumerate(zip(counts[completion.LULUS], left, strict=True)):
         ax.text(total + 0.1, i, f"{lulus}/{total} lulus", va="center", fontsize=9)
     ax.set_title("Kelulusan peserta per provinsi")
     ax.set_xlabel("Jumlah peserta")
@@ -212,7 +215,7 @@ def build_record(ws: Workspace, p: Participant, o: completion.Outcome, created: 
     course = ws.course
     modules = []
     for m in course.assignments:
-        pct = o.percent.get(m.assignment)
+        pct = o.percent.get(m.assignment_id)
         if pct is None:
             note = "Belum dikumpulkan"
         elif m.assignment in o.pending:
