@@ -136,6 +136,7 @@ def running_hub(base: Path, cohort: Path, exchange: Path, roster: Path):
         "SPPTIK_HUB_API_TOKEN": admin_token,
         "SPPTIK_ROSTER": str(roster),
         "SPPTIK_HUB_HOMES": str(base / "home"),  # JupyterHub's test spawner does not change user
+        "SPPTIK_DASBOR_PORT": str(free_port()),  # the trainers' dashboard (autograder/site/dashboard.py)
     }
     (base / "situs.env").write_text("".join(f"{k}={v}\n" for k, v in settings.items()))
     env = {**os.environ, **settings,
@@ -187,9 +188,11 @@ def _released(site: Site, name: str, token: str, course_id: str) -> list[dict]:
     return listing["value"]
 
 
-def test_training_site(fresh_cohort, tmp_path):
+def test_training_site(fresh_cohort, tmp_path, monkeypatch):
     """One trainer and two synthetic participants (PST-0001, PST-0002) of a real cohort."""
     import threading
+
+    monkeypatch.setenv("SPPTIK_PENILAIAN_LANGSUNG", "0")  # here the trainer takes them in by hand
 
     started = time.monotonic()
     ws = fresh_cohort  # made by init_workspace from synthetic.make_roster (conftest)

@@ -4,7 +4,7 @@ Messages are in Bahasa Indonesia; long work shows a progress bar; bad input exit
 clear message (exit codes: 1 some work failed, 2 bad input, 3 no sandbox, 4 gradebook refused).
 """
 
-from autograder.cli import cohort, course, demo, grading, reports, site  # noqa: F401 - registers the verbs
+from autograder.cli import analysis, certificates, cohort, course, dashboard, demo, grading, reports, site  # noqa: F401
 from autograder.cli.app import main
 
 __all__ = ["main"]

@@ -408,6 +408,8 @@ def apply_config(c, settings: SiteSettings) -> None:
     c.JupyterHub.pid_file = str(settings.state_dir / "jupyterhub.pid")
     c.JupyterHub.template_paths = [str(TEMPLATES_DIR)]
     c.JupyterHub.template_vars = {"spptik_kohort": settings.cohort_name}
+    # the Indonesian "sedang dinyalakan" page at once, not a blank page for JupyterHub's 10 s
+    c.JupyterHub.tornado_settings = {"slow_spawn_timeout": 0}
 
     c.ConfigurableHTTPProxy.command = [str(settings.proxy_command)]
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
@@ -438,3 +440,57 @@ def apply_config(c, settings: SiteSettings) -> None:
             "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "read:hub"],
             "services": [SERVICE_NAME],
         }]
+    live_services(c, settings)  # grading on submit and the trainers' dashboard
+
+
+# Live class: grading on submit and the trainers' dashboard --------------------------------
+
+LIVE_GRADER = "penilai"
+DASHBOARD = "dasbor"
+
+
+def live_services(c, settings: SiteSettings) -> None:
+    """Add the grading service and the dashboard to the hub (``autograder/site/live.py``,
+    ``autograder/site/dashboard.py``): managed services, started and restarted by the hub,
+    run as the first trainer where the site changes users (they write the cohort).
+
+    Only trainers reach ``/services/dasbor/`` (the role below; the dashboard checks
+    again); the dashboard's own token may only reach participants' servers, to ask
+    which assignments they fetched.
+    """
+    scheme = "https" if settings.ssl_cert else "http"
+    env = {
+        "SPPTIK_KOHORT": str(settings.cohort),
+        "SPPTIK_EXCHANGE": str(settings.exchange),
+        "SPPTIK_FASILITATOR": ",".join(settings.trainers),
+        "PATH": os.pathsep.join([str(VENV_BIN), "/usr/local/bin", "/usr/bin", "/bin"]),
+        # where the dashboard reaches participants' servers: the proxy, on its own address
+        "SPPTIK_HUB_URL": f"{scheme}://{settings.ip or '127.0.0.1'}:{settings.port}",
+    }
+    if settings.gradebook_url:
+        env["SPPTIK_DB_URL"] = settings.gradebook_url
+    if len(settings.trainers) > 1:
+        env["SPPTIK_GROUPSHARED"] = "1"
+    for key in ("SPPTIK_LANGSUNG_JOBS", "SPPTIK_LANGSUNG_JEDA", "SPPTIK_PENILAIAN_LANGSUNG", "SPPTIK_SANDBOX",
+                "LANG", "TZ"):
+        if os.environ.get(key):
+            env[key] = os.environ[key]
+    as_trainer = {} if settings.homes is not None else {"user": settings.trainers[0]}
+    port = int(os.environ.get("SPPTIK_DASBOR_PORT", "").strip() or settings.hub_port + 1)
+    grading = os.environ.get("SPPTIK_PENILAIAN_LANGSUNG", "").strip() != "0"  # 0: trainers grade by hand
+    services = [
+        *([{"name": LIVE_GRADER, "command": [sys.executable, "-m", "autograder.site.live"],
+            "environment": env, "display": False, **as_trainer}] if grading else []),
+        {"name": DASHBOARD, "url": f"http://127.0.0.1:{port}",
+         "command": [sys.executable, "-m", "autograder.site.dashboard"],
+         "environment": env, "oauth_no_confirm": True, "oauth_client_allowed_scopes": [],
+         "info": {"keterangan": "Dasbor kelas untuk fasilitator"}, **as_trainer},
+    ]
+    roles = [
+        {"name": "spptik-dasbor-fasilitator", "scopes": [f"access:services!service={DASHBOARD}"],
+         "users": list(settings.trainers)},
+        {"name": "spptik-dasbor", "services": [DASHBOARD],
+         "scopes": [f"access:servers!user={name}" for name in sorted(settings.participants)]},
+    ]
+    c.JupyterHub.services = [*(c.JupyterHub.services if "services" in c.JupyterHub else []), *services]
+    c.JupyterHub.load_roles = [*(c.JupyterHub.load_roles if "load_roles" in c.JupyterHub else []), *roles]
