@@ -29,6 +29,7 @@ demo: setup
 
 lint: setup
 	ruff check .
+	mypy
 
 check: setup
 	spptik check

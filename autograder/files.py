@@ -13,9 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, data: str | bytes | Callable[[Path], None], *,
+def write_atomic(path: str | Path, data: str | bytes | Callable[[Path], object], *,
                  mode: int | None = None) -> Path:
     """Write ``data`` (text as UTF-8, bytes, or a function that writes a given path) to ``path``.
+
+    What the function returns is ignored.
 
     ``mode`` sets the permission bits of the new file (default: 0666 less the umask, as a
     plain ``open`` would make it; ``mkstemp`` alone would leave 0600).

@@ -17,11 +17,16 @@ Registered as ``hide-rfc3987-grammar`` in ``patches.py``; not done with
 from __future__ import annotations
 
 import sys
+from types import ModuleType
+from typing import cast
 
 
 def hide_rfc3987_syntax() -> None:
     if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+        # None in sys.modules makes an import fail (documented for sys.modules); typeshed types
+        # the dict as holding modules only
+        modules = cast("dict[str, ModuleType | None]", sys.modules)
+        modules.setdefault("rfc3987_syntax", None)
 
 
 from autograder.grading import patches  # noqa: E402 - imports only the standard library

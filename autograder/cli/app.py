@@ -13,6 +13,7 @@ import sys
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -54,7 +55,7 @@ def progress_bar(description: str):
 
         yield on_start, advance
 
-def fail(message: str, code: int = 2):
+def fail(message: str, code: int = 2) -> NoReturn:
     """End the command with ``message`` unwrapped (a path or a command in it can be copied)."""
     from rich.markup import escape
 

@@ -369,6 +369,8 @@ def _snapshot_sqlite(ws: Workspace, reason: str) -> SnapshotResult:
 
 def _as_snapshot(path: Path) -> Snapshot:
     match = _NAME.match(path.name)
+    if match is None:  # names come from _new_name, or were matched by list_snapshots
+        raise ValueError(f"{path.name} bukan nama berkas cadangan gradebook")
     created = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC)
     return Snapshot(path, created, match["reason"])
 
@@ -561,6 +563,14 @@ def restore(ws: Workspace, name: str) -> RestoreResult:
     return RestoreResult(snap, kept, inspect_gradebook(ws))
 
 
+def _sqlite_snapshot(ws: Workspace, reason: str) -> Path:
+    """A snapshot of a readable SQLite gradebook, not rotated (one is always taken or found)."""
+    taken = snapshot(ws, reason, rotate=False).snapshot
+    if taken is None:  # only a server gradebook goes without one
+        raise GradebookError("cadangan gradebook SQLite tidak dapat dibuat; gradebook tidak diubah")
+    return taken.path
+
+
 def _keep_current_sqlite(ws: Workspace) -> list[Path]:
     """Save the live gradebook before it is replaced: a snapshot, or the damaged files as they are."""
     live = sqlite_path(ws)
@@ -568,7 +578,7 @@ def _keep_current_sqlite(ws: Workspace) -> list[Path]:
         return []
     health = inspect_sqlite_file(ws, live)
     if health.readable:
-        return [snapshot(ws, BEFORE_RESTORE, rotate=False).snapshot.path]
+        return [_sqlite_snapshot(ws, BEFORE_RESTORE)]
     return _move_damaged(ws, live)
 
 
@@ -636,7 +646,7 @@ def rebuild(ws: Workspace) -> list[Path]:
     if is_sqlite(ws):
         live = sqlite_path(ws)
         if health.readable:
-            kept.append(snapshot(ws, REBUILT, rotate=False).snapshot.path)
+            kept.append(_sqlite_snapshot(ws, REBUILT))
         elif live.exists():
             kept += _move_damaged(ws, live)
     else:

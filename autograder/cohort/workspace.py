@@ -69,8 +69,8 @@ class Workspace:
                 "Buat dulu dengan: spptik init DIR --roster peserta.csv"
             )
         self.settings: CohortSettings = read_settings(self.root)  # validated once, on opening
-        self._course = None
-        self._participants = None
+        self._course: manifest.Course | None = None
+        self._participants: list[Participant] | None = None
 
     # Paths -----------------------------------------------------------------
     @property

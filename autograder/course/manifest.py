@@ -35,6 +35,13 @@ class Module:
     lesson: str | None = None
     assignment: str | None = None
 
+    @property
+    def assignment_id(self) -> str:
+        """The nbgrader assignment of a module that has one (those of ``Course.assignments``)."""
+        if self.assignment is None:
+            raise ManifestError(f"modul {self.id} tidak punya tugas nbgrader (assignment)")
+        return self.assignment
+
 
 @dataclass(frozen=True)
 class CompletionRule:
@@ -65,7 +72,7 @@ class Course:
 
     @property
     def assignment_ids(self) -> list[str]:
-        return [m.assignment for m in self.assignments]
+        return [m.assignment for m in self.modules if m.assignment]
 
     def module_for(self, assignment_id: str) -> Module:
         for module in self.modules:

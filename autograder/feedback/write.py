@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbgrader
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
@@ -28,7 +29,7 @@ from autograder.cohort.workspace import Workspace
 from autograder.feedback.sanitize import SanitizeParticipantContent
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-NBGRADER_FORMGRADER = (Path(os.path.dirname(__import__("nbgrader").__file__))
+NBGRADER_FORMGRADER = (Path(os.path.dirname(nbgrader.__file__))
                        / "server_extensions" / "formgrader")
 NBGRADER_TEMPLATES = NBGRADER_FORMGRADER / "templates"
 BOOTSTRAP_CSS = NBGRADER_FORMGRADER / "static" / "node_modules" / "bootstrap" / "dist" / "css"

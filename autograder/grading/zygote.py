@@ -792,8 +792,13 @@ class ForkedKernelProcess:
         if self.pidfd is None or self.poll() is not None:
             return self.returncode
         loop = asyncio.get_running_loop()
-        ended = loop.create_future()
-        loop.add_reader(self.pidfd, lambda: ended.done() or ended.set_result(None))
+        ended: asyncio.Future[None] = loop.create_future()
+
+        def on_readable() -> None:
+            if not ended.done():
+                ended.set_result(None)
+
+        loop.add_reader(self.pidfd, on_readable)
         try:
             await asyncio.wait_for(ended, timeout)
         except TimeoutError:

@@ -225,7 +225,7 @@ class Matcher:
             found = _grade_ids(nb)
             if found:
                 overlap = {a: len(found & ids) for a, ids in self.grade_ids.items() if ids}
-                best = max(overlap, key=overlap.get, default=None)
+                best = max(overlap, key=overlap.__getitem__, default=None)
                 if best and overlap[best] > 0:
                     return best, ""
         folded = _fold(PurePosixPath(origin.replace("!", "/")).as_posix())
@@ -347,6 +347,8 @@ class Intake:
 
     def file(self, received: Received, item: IntakeItem, *, broken: bool) -> None:
         student, assignment = item.student, item.assignment
+        if student is None or assignment is None:  # take() files only a matched notebook
+            raise ValueError(f"kiriman {item.origin} belum dikenali peserta dan tugasnya")
         time = received.sidecar_time or received.time
         current = self.ws.submitted / student / assignment
         current_time = _read_timestamp(current) if current.is_dir() else None

@@ -405,7 +405,7 @@ class ExchangeCollect:
 class _SenderMatcher:
     """intake's Matcher, except that the participant is the verified sender of each file."""
 
-    def __init__(self, matcher, senders: dict[str, tuple[str, str | None]]):
+    def __init__(self, matcher, senders: dict[str, tuple[str | None, str | None]]):
         self._matcher = matcher
         self.senders = senders   # origin → (id_peserta, assignment of the folder's name)
 
@@ -448,8 +448,10 @@ def collect_exchange(ws, exchange_root: Path | None = None,
     participants = ws.participants
     accounts = {p.id_peserta.lower(): p.id_peserta for p in participants}
     intake = Intake(ws)
-    senders: dict[str, tuple[str, str | None]] = {}
-    intake.matcher = _SenderMatcher(intake.matcher, senders)
+    senders: dict[str, tuple[str | None, str | None]] = {}
+    # a stand-in for intake's Matcher: student() and assignment() its own, the rest forwarded by
+    # __getattr__ (no common base class to declare it with)
+    intake.matcher = _SenderMatcher(intake.matcher, senders)  # type: ignore[assignment]
     result = ExchangeCollect(report=intake.report)
 
     waiting = []
@@ -499,6 +501,9 @@ def _sort_notebooks(path: Path, folder: InboundFolder, verdict: Verdict, partici
     """An accepted folder's notebooks: to file as the sender's, or (naming another) to quarantine."""
     from autograder.intake.collect import Received
 
+    sender = verdict.sender
+    if sender is None:  # only an accepted folder, whose sender is verified, is sorted
+        raise ValueError(f"kiriman {path.name} belum diterima: pengirimnya tidak diketahui")
     taken: list[Received] = []
     refused: list[tuple[Received, str]] = []
     for entry in folder.entries:
@@ -506,7 +511,7 @@ def _sort_notebooks(path: Path, folder: InboundFolder, verdict: Verdict, partici
                 or ".ipynb_checkpoints" in entry.relpath.split("/"):
             continue
         received = _as_received(path, entry, folder, verdict.time)
-        others = others_named(entry.relpath, verdict.sender, participants)
+        others = others_named(entry.relpath, sender, participants)
         if others:
             refused.append((received, f"nama berkas menyebut peserta lain ({', '.join(others)}), "
                                       f"padahal dikirim oleh {verdict.sender}: tidak dicatat "
