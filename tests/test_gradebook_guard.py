@@ -359,3 +359,31 @@ def test_postgresql_gradebook_snapshot_refusal_and_restore(roster_file, tmp_path
     finally:
         if server:
             server.stop()
+
+
+def test_the_live_service_never_pushes_the_trainers_snapshots_out(fresh_cohort, monkeypatch):
+    """In class the live service writes the gradebook every few seconds: its snapshots are
+    rate-limited and rotate among themselves; the trainer's own stay."""
+    ws = fresh_cohort
+
+    def change(i: int) -> None:
+        with sqlite3.connect(_gradebook(ws)) as conn:
+            conn.execute("UPDATE student SET email = ? WHERE id = ?", (f"ubah{i}@contoh.id",
+                                                                       ws.participants[0].id_peserta))
+        conn.close()
+
+    change(0)
+    trainers = guard.before_write(ws, "grade").snapshot.name
+    change(1)
+    first_live = guard.before_write(ws, guard.LIVE)
+    assert first_live.new
+    change(2)
+    again = guard.before_write(ws, guard.LIVE)  # moments later: no new copy
+    assert not again.new and again.snapshot.name == first_live.snapshot.name
+    monkeypatch.setattr(guard, "LIVE_INTERVAL", 0)
+    for i in range(guard.LIVE_KEEP + 3):
+        change(10 + i)
+        assert guard.before_write(ws, guard.LIVE).new
+    names = [s.name for s in guard.list_snapshots(ws)]
+    assert trainers in names
+    assert len([s for s in guard.list_snapshots(ws) if s.reason == guard.LIVE]) == guard.LIVE_KEEP

@@ -41,6 +41,12 @@ from autograder.files import write_atomic
 
 SNAPSHOT_DIR = "cadangan"
 KEEP = 10
+# The live grading service (site/live.py) writes the gradebook every few seconds in class: its
+# snapshots are taken at most every LIVE_INTERVAL seconds and rotate among themselves, so that
+# they never push the trainer's own snapshots out of cadangan/.
+LIVE = "langsung"
+LIVE_INTERVAL = 30 * 60
+LIVE_KEEP = 6
 EXIT_CODE = 4  # `spptik` exits with this when it refuses a damaged or missing gradebook (3: no sandbox)
 
 # nbgrader's own tables (nbgrader.api's metadata; importing nbgrader costs seconds of CPU,
@@ -59,6 +65,7 @@ REASON_LABELS = {
     "grade": "sebelum spptik grade",
     "feedback": "sebelum spptik feedback",
     "lab": "sebelum Formgrader (spptik lab)",
+    LIVE: "penilaian langsung (layanan situs, paling sering tiap 30 menit)",
     BEFORE_RESTORE: "keadaan sebelum spptik pulihkan",
     DAMAGED: "salinan berkas yang rusak (tidak dapat dipulihkan)",
     REBUILT: "keadaan sebelum gradebook baru dibuat",
@@ -386,8 +393,10 @@ def _same_mode(model: Path, path: Path) -> None:
 def prune(ws: Workspace) -> list[Path]:
     """Remove all but the newest ``keep_count`` rotating snapshots; returns what went."""
     rotating = [s for s in list_snapshots(ws) if s.reason not in NEVER_ROTATED]
+    live = [s for s in rotating if s.reason == LIVE]
+    own = [s for s in rotating if s.reason != LIVE]
     gone = []
-    for old in rotating[keep_count(ws):]:
+    for old in [*own[keep_count(ws):], *live[LIVE_KEEP:]]:
         old.path.unlink(missing_ok=True)
         gone.append(old.path)
     return gone
@@ -451,6 +460,10 @@ def _snapshot_server(ws: Workspace, reason: str) -> SnapshotResult:
 def before_write(ws: Workspace, reason: str) -> SnapshotResult:
     """Refuse a damaged or missing gradebook; else keep a snapshot. Call before writing it."""
     check(ws)
+    if reason == LIVE:
+        latest = next((s for s in list_snapshots(ws) if s.reason == LIVE), None)
+        if latest is not None and (datetime.now(UTC) - latest.created).total_seconds() < LIVE_INTERVAL:
+            return SnapshotResult(latest, new=False, note="cadangan penilaian langsung terbaru masih baru")
     return snapshot(ws, reason)
 
 

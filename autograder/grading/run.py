@@ -400,12 +400,14 @@ def default_jobs() -> int:
 def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: bool = False,
           jobs: int | None = None, warm: bool = True, trusted: bool = False,
           on_start: Callable[[int], None] | None = None,
-          on_result: Callable[[GradeResult], None] | None = None) -> GradeReport:
+          on_result: Callable[[GradeResult], None] | None = None,
+          snapshot_reason: str = "grade") -> GradeReport:
     """Grade every new submission; one failure never stops the others.
 
     Participants' code runs only in a sandbox (``sandbox.py``); where none can
     run, ``SandboxUnavailable`` is raised before anything is written, unless
-    ``trusted`` says the code may run with the trainer's rights.
+    ``trusted`` says the code may run with the trainer's rights. ``snapshot_reason``: how the
+    gradebook snapshot taken first is labelled (the live service's are rate-limited).
     """
     from autograder.cohort import gradebook_guard  # refuses a damaged gradebook, keeps a snapshot
     from autograder.grading import patches, sandbox
@@ -421,7 +423,7 @@ def grade(ws: Workspace, assignments: Iterable[str] | None = None, *, force: boo
     log.info("sandbox %s, zygote dimulai (%.2f s)", source.mode, time.perf_counter() - started)
     report = GradeReport(speedups=speedups)
     try:
-        gradebook_guard.before_write(ws, "grade")
+        gradebook_guard.before_write(ws, snapshot_reason)
         work, notes = find_work(ws, assignments, force)
         work = _longest_first(ws, work)
         log.info("%d kiriman perlu dinilai, %d dicatat tanpa dinilai (%.2f s)", len(work), len(notes),

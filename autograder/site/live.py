@@ -395,6 +395,7 @@ class LiveGrader:
 
     def grade(self) -> int:
         """Grade what is waiting, in the sandbox; refuse (and say so) where none runs."""
+        from autograder.cohort import gradebook_guard
         from autograder.grading import run, sandbox
 
         waiting = self.journal.waiting()
@@ -411,7 +412,7 @@ class LiveGrader:
         self.sandbox_problem = None
         assignments = sorted({e.tugas for e in waiting})
         started = time.perf_counter()
-        report = run.grade(self.ws, assignments, jobs=self.jobs)
+        report = run.grade(self.ws, assignments, jobs=self.jobs, snapshot_reason=gradebook_guard.LIVE)
         results = {(r.student, r.assignment): r for r in report.results}
         graded = 0
         # a submission that failed before is tried again by each run: it may pass now
