@@ -19,6 +19,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from autograder.cohort.workspace import Workspace
 
 log = logging.getLogger("autograder.site.classview")
 
@@ -48,7 +52,7 @@ DONE_STATES = (SUBMITTED, GRADED, MANUAL, ATTENTION)
 
 # Reading the class ---------------------------------------------------------------------------
 
-def _graded(ws, student: str, assignment: str) -> bool:
+def _graded(ws: Workspace, student: str, assignment: str) -> bool:
     """Graded since it was last submitted (the grading marker is newer than its timestamp)."""
     from autograder.grading.run import MARKER
 
@@ -67,12 +71,12 @@ class GradingHistory:
     run, so the latest run that mentions it says whether it still fails.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._read: set[str] = set()
         self.latest: dict[tuple[str, str], dict] = {}
         self._broken: dict[Path, tuple[int, bool]] = {}
 
-    def failed(self, ws) -> dict[tuple[str, str], dict]:
+    def failed(self, ws: Workspace) -> dict[tuple[str, str], dict]:
         for report in sorted(ws.reports.glob("penilaian-*.json")):
             if report.name in self._read:
                 continue
@@ -103,7 +107,7 @@ class GradingHistory:
 class StuckReader:
     """The checks that failed in autograded notebooks, read once per notebook version."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._cache: dict[Path, tuple[int, list[tuple[str, str]]]] = {}
 
     def failures(self, notebook: Path) -> list[tuple[str, str]]:
@@ -134,7 +138,7 @@ class StuckReader:
         self._cache[notebook] = (mtime, found)
         return found
 
-    def stuck(self, ws, assignment: str, students: list[str]) -> list[dict]:
+    def stuck(self, ws: Workspace, assignment: str, students: list[str]) -> list[dict]:
         """The checks failed by most participants in their latest graded submission."""
         counts: Counter = Counter()
         messages: dict[str, Counter] = {}
@@ -163,7 +167,7 @@ class StuckReader:
 class ClassReader:
     """Reads one cohort into the page's JSON (:meth:`view`)."""
 
-    ws: object
+    ws: Workspace
     exchange: Path | None = None          # the hub's exchange: released assignments
     hub: bool = False
     fetched: dict[str, set[str]] = field(default_factory=dict)   # account → assignments fetched
@@ -198,11 +202,11 @@ class ClassReader:
         failures = self.history.failed(ws)
         released = self.released()
 
-        rows = []
-        counts = {a: Counter() for a in assignments}
+        rows: list[dict[str, Any]] = []
+        counts: dict[str, Counter[str]] = {a: Counter() for a in assignments}
         for p in people:
             account = p.id_peserta.lower()
-            cells = {}
+            cells: dict[str, dict[str, Any]] = {}
             for a in assignments:
                 cell = self.cell(p.id_peserta, account, a, scores.get((p.id_peserta, a)),
                                  journal.get((p.id_peserta, a)), failures.get((p.id_peserta, a)))
@@ -212,7 +216,7 @@ class ClassReader:
 
         active = [a for a in assignments
                   if a in released or any(r["sel"][a]["status"] in DONE_STATES for r in rows)]
-        required = {m.assignment for m in course.assignments if m.required}
+        required = {m.assignment_id for m in course.assignments if m.required}
         behind = []
         for row in rows:
             missing = [a for a in active if a in required and row["sel"][a]["status"] not in DONE_STATES]
@@ -266,7 +270,7 @@ LIVE_GRADING_OFF = {"hidup": False, "pesan": "Penilaian saat kirim dimatikan (SP
                                             "ambil dan nilai dengan spptik situs ambil lalu spptik grade."}
 
 
-def service_health(ws) -> dict:
+def service_health(ws: Workspace) -> dict:
     """The grading service as the trainer should know it: running, and what is wrong."""
     from autograder.site import live
 
@@ -300,7 +304,7 @@ class FetchWatcher:
     server answers is only ever read as assignment ids the course knows.
     """
 
-    def __init__(self, ws, hub_url: str, token: str, accounts: list[str]):
+    def __init__(self, ws: Workspace, hub_url: str, token: str, accounts: list[str]):
         from autograder.site import live
 
         self.ws = ws

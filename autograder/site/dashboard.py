@@ -26,9 +26,14 @@ import logging
 import os
 import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from autograder.site.classview import ClassReader, FetchWatcher
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger("autograder.site.dashboard")
 
@@ -41,6 +46,15 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'se
 
 
 # The web app ---------------------------------------------------------------------------------
+
+@dataclass
+class _ViewCache:
+    """The class as last read, shared by every request of one app."""
+
+    at: float = 0.0                             # time.monotonic() of the last read
+    view: dict | None = None
+    asking: asyncio.Future[None] | None = None  # the participants' servers being asked now
+
 
 def make_app(reader: ClassReader, *, prefix: str = "/", hub_auth=None, trainers: tuple[str, ...] = (),
              token: str | None = None, watcher: FetchWatcher | None = None, formgrader: str | None = None):
@@ -55,24 +69,26 @@ def make_app(reader: ClassReader, *, prefix: str = "/", hub_auth=None, trainers:
     from tornado import web
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ASSETS)), autoescape=True)
-    state = {"at": 0.0, "view": None}
+    state = _ViewCache()
 
-    async def ask_servers() -> None:
+    async def ask_servers(watcher: FetchWatcher) -> None:
         try:
             await watcher.poll(reader.released())
         except Exception:  # noqa: BLE001 - the page still shows what is known
             log.exception("Gagal menanyakan tugas yang diambil peserta")
         finally:
-            state["asking"] = None
+            state.asking = None
 
     async def current_view() -> dict:
         if watcher is not None:
-            if state.get("asking") is None:  # in the background: no page waits for slow servers
-                state["asking"] = asyncio.ensure_future(ask_servers())
+            if state.asking is None:  # in the background: no page waits for slow servers
+                state.asking = asyncio.ensure_future(ask_servers(watcher))
             reader.fetched = watcher.fetched
-        if state["view"] is None or time.monotonic() - state["at"] > CACHE_SECONDS:
-            state["view"], state["at"] = reader.view(), time.monotonic()
-        return state["view"]
+        view = state.view
+        if view is None or time.monotonic() - state.at > CACHE_SECONDS:
+            view, state.at = reader.view(), time.monotonic()
+            state.view = view
+        return view
 
     class Base(web.RequestHandler):
         def set_default_headers(self):
@@ -105,15 +121,7 @@ def make_app(reader: ClassReader, *, prefix: str = "/", hub_auth=None, trainers:
             message = getattr(reason, "log_message", None) or self._reason
             self.finish(f"{status_code}: {message}\n")
 
-    if hub_auth is not None:
-        from jupyterhub.services.auth import HubOAuthenticated
-
-        class Guarded(HubOAuthenticated, Base):
-            pass
-    else:
-        Guarded = Base
-
-    class Page(Guarded):
+    class Page(Base):
         async def get(self):
             if hub_auth is not None and not self.get_current_user():
                 self.redirect(self.get_login_url())
@@ -130,7 +138,7 @@ def make_app(reader: ClassReader, *, prefix: str = "/", hub_auth=None, trainers:
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(html)
 
-    class Api(Guarded):
+    class Api(Base):
         async def get(self):
             if hub_auth is not None and not self.get_current_user():
                 raise web.HTTPError(403, "Masuk dulu lewat hub.")
@@ -142,12 +150,25 @@ def make_app(reader: ClassReader, *, prefix: str = "/", hub_auth=None, trainers:
             self.set_header("Content-Type", "application/json; charset=utf-8")
             self.finish(json.dumps(view, ensure_ascii=False))
 
-    handlers = [
-        (prefix, Page),
-        (prefix + "api/kelas", Api),
+    page: type[Base] = Page
+    api: type[Base] = Api
+    if hub_auth is not None:   # the hub's login in front of both (its methods before Base's)
+        from jupyterhub.services.auth import HubOAuthenticated
+
+        class HubPage(HubOAuthenticated, Page):
+            pass
+
+        class HubApi(HubOAuthenticated, Api):
+            pass
+
+        page, api = HubPage, HubApi
+
+    handlers: list[tuple[str, Any] | tuple[str, Any, dict[str, Any]]] = [
+        (prefix, page),
+        (prefix + "api/kelas", api),
         (prefix + r"static/(dasbor\.(?:js|css))", web.StaticFileHandler, {"path": str(ASSETS)}),
     ]
-    settings = {"xsrf_cookies": False}
+    settings: dict[str, Any] = {"xsrf_cookies": False}
     if hub_auth is not None:
         from jupyterhub.services.auth import HubOAuthCallbackHandler
 

@@ -41,7 +41,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
+from autograder.errors import SpptikError
 from autograder.files import write_atomic
 from autograder.site.results import (
     AWAITING_MANUAL,
@@ -56,6 +58,9 @@ from autograder.site.results import (
     feedback_name,
     status_name,
 )
+
+if TYPE_CHECKING:
+    from autograder.cohort.workspace import Workspace
 
 log = logging.getLogger("autograder.site.live")
 
@@ -77,7 +82,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def live_dir(ws) -> Path:
+def live_dir(ws: Workspace) -> Path:
     return ws.reports / LIVE_DIR
 
 
@@ -112,11 +117,22 @@ class Entry:
             return None
         return round(100.0 * self.nilai / self.nilai_maks, 1)
 
+    @property
+    def participant(self) -> str:
+        """The roster's id of a submission taken in (every one queued, graded or failed has one)."""
+        if self.peserta is None:
+            raise JournalError(f"kiriman {self.folder} di jurnal layanan penilaian tidak punya peserta")
+        return self.peserta
+
+
+class JournalError(SpptikError, ValueError):
+    """A journal record contradicts itself (message in Indonesian)."""
+
 
 class Journal:
     """``laporan/langsung/kiriman.json``: every submission folder's record, written whole."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace):
         self.path = live_dir(ws) / JOURNAL_FILE
         self.entries: dict[str, Entry] = {}
         if self.path.is_file():
@@ -143,7 +159,7 @@ class Journal:
         return [e for e in self.entries.values() if e.tahap == QUEUED]
 
 
-def read_journal(ws) -> dict[str, dict]:
+def read_journal(ws: Workspace) -> dict[str, dict]:
     """The journal as plain records (for the dashboard); empty when the service never ran."""
     path = live_dir(ws) / JOURNAL_FILE
     try:
@@ -152,7 +168,7 @@ def read_journal(ws) -> dict[str, dict]:
         return {}
 
 
-def read_health(ws) -> dict | None:
+def read_health(ws: Workspace) -> dict | None:
     try:
         return json.loads((live_dir(ws) / HEALTH_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -184,7 +200,7 @@ def awaiting_trainer_preprocessor():
     return MarkAwaitingTrainer
 
 
-def write_feedback(ws, assignment: str, students: list[str]) -> dict[str, str]:
+def write_feedback(ws: Workspace, assignment: str, students: list[str]) -> dict[str, str]:
     """Feedback HTML for these participants of one assignment, one nbgrader run.
 
     Returns {participant: why} for those whose feedback could not be written.
@@ -223,7 +239,7 @@ class ServiceBusy(RuntimeError):
 class LiveGrader:
     """One cohort's grading service: :meth:`cycle` once, or :meth:`run` until stopped."""
 
-    def __init__(self, ws, exchange: Path | None = None, *, jobs: int | None = None,
+    def __init__(self, ws: Workspace, exchange: Path | None = None, *, jobs: int | None = None,
                  groupshared: bool = False):
         from autograder.site.exchange import exchange_of
 
@@ -241,7 +257,7 @@ class LiveGrader:
         self.cycles = 0
         self.graded_total = 0
         self._last_manual_check = 0.0
-        self._lock = None
+        self._lock: TextIO | None = None   # held open: the lock lasts as long as the service
         self._ledger_seen: int | None = None
 
     # one service per cohort
@@ -292,13 +308,16 @@ class LiveGrader:
 
     def collect(self) -> int:
         """Take new exchange folders into the cohort and journal each of them."""
-        from autograder.intake.collect import BROKEN, DUPLICATE, FILED, REPLACED_OLDER
+        from autograder.intake.collect import BROKEN, DUPLICATE, FILED, REPLACED_OLDER, IntakeReport
         from autograder.site.exchange import collect_exchange
 
         self.adopt()
         if not self.unseen():
             return 0
         result = collect_exchange(self.ws, self.exchange)
+        report = result.report
+        if not isinstance(report, IntakeReport):   # ExchangeCollect.report is typed object
+            raise TypeError(f"collect_exchange gave {type(report).__name__}, not an IntakeReport")
         refused = dict(result.refused)
         accounts = {p.id_peserta.lower(): p.id_peserta for p in self.ws.participants}
         for name in result.new:
@@ -309,16 +328,19 @@ class LiveGrader:
                           rahasia=self._secret(name))
             entry.peserta = accounts.get(entry.akun.lower())
             prefix = str(self.inbound / name) + os.sep
-            items = [i for i in result.report.items if i.origin.startswith(prefix)]
-            taken = [i for i in items if i.outcome in (FILED, BROKEN, DUPLICATE)]
-            older = [i for i in items if i.outcome == REPLACED_OLDER]
+            items = [i for i in report.items if i.origin.startswith(prefix)]
+            # (participant, assignment) of the notebooks filed; a damaged archive member has neither
+            taken = [(i.student, i.assignment) for i in items if i.outcome in (FILED, BROKEN, DUPLICATE)
+                     and i.student is not None and i.assignment is not None]
+            older = [(i.student, i.assignment) for i in items if i.outcome == REPLACED_OLDER
+                     and i.student is not None and i.assignment is not None]
             if name in refused:
                 entry.tahap, entry.pesan = REFUSED, refused[name]
             elif taken:
-                entry.peserta, entry.tugas = taken[0].student, taken[0].assignment
+                entry.peserta, entry.tugas = taken[0]
                 entry.tahap = QUEUED
             elif older:
-                entry.peserta, entry.tugas = older[0].student, older[0].assignment
+                entry.peserta, entry.tugas = older[0]
                 entry.tahap, entry.pesan = SUPERSEDED, "Kiriman yang lebih baru sudah diterima."
             else:
                 entry.tahap = REFUSED
@@ -417,10 +439,10 @@ class LiveGrader:
         graded = 0
         # a submission that failed before is tried again by each run: it may pass now
         retried = [e for e in self.journal.entries.values() if e.tahap == FAILED and e.tugas in assignments
-                   and self.journal.current(e.peserta, e.tugas) is e]
+                   and self.journal.current(e.participant, e.tugas) is e]
         for entry in [*waiting, *retried]:
-            result = results.get((entry.peserta, entry.tugas))
-            if run.is_graded(self.ws, entry.peserta, entry.tugas):
+            result = results.get((entry.participant, entry.tugas))
+            if run.is_graded(self.ws, entry.participant, entry.tugas):
                 entry.tahap, entry.dinilai = GRADED, _now()   # delivered by deliver()
                 entry.pesan = result.message if result and result.status == run.BROKEN else ""
                 graded += 1
@@ -442,9 +464,9 @@ class LiveGrader:
             by_assignment.setdefault(entry.tugas, []).append(entry)
         delivered = 0
         for assignment, entries in sorted(by_assignment.items()):
-            failed = write_feedback(self.ws, assignment, sorted({e.peserta for e in entries}))
+            failed = write_feedback(self.ws, assignment, sorted({e.participant for e in entries}))
             for entry in entries:
-                self.release(entry, failed.get(entry.peserta))
+                self.release(entry, failed.get(entry.participant))
                 delivered += 1
             self.journal.save()
         return delivered
@@ -456,14 +478,14 @@ class LiveGrader:
         scores = submission_scores(self.ws)
         row = scores[(scores.student == entry.peserta) & (scores.assignment == entry.tugas)]
         if not row.empty:
-            row = row.iloc[0]
-            entry.nilai, entry.nilai_maks = float(row.score), float(row.max_score)
-            entry.menunggu_maks = float(row.manual_max) if row.needs_manual_grade else 0.0
-            entry.tahap = AWAITING_MANUAL if row.needs_manual_grade else GRADED
+            first = row.iloc[0]
+            entry.nilai, entry.nilai_maks = float(first["score"]), float(first["max_score"])
+            entry.menunggu_maks = float(first["manual_max"]) if first["needs_manual_grade"] else 0.0
+            entry.tahap = AWAITING_MANUAL if first["needs_manual_grade"] else GRADED
         entry.umpan_balik = {}
         if entry.rahasia:
             self._outbox()
-            for html in sorted((self.ws.feedback / entry.peserta / entry.tugas).glob("*.html")):
+            for html in sorted((self.ws.feedback / entry.participant / entry.tugas).glob("*.html")):
                 name = feedback_name(entry.rahasia, html.stem)
                 write_atomic(self.outbox / name, html.read_bytes(), mode=SHARED_FILE_MODE)
                 entry.umpan_balik[html.stem] = name
@@ -478,19 +500,19 @@ class LiveGrader:
         from autograder.reports.scores import submission_scores
 
         waiting = [e for e in self.journal.entries.values() if e.tahap == AWAITING_MANUAL
-                   and self.journal.current(e.peserta, e.tugas) is e]
+                   and self.journal.current(e.participant, e.tugas) is e]
         if not waiting:
             return 0
         scores = submission_scores(self.ws).set_index(["student", "assignment"])
-        done = [e for e in waiting if (e.peserta, e.tugas) in scores.index
-                and not bool(scores.loc[(e.peserta, e.tugas), "needs_manual_grade"])]
+        done = [e for e in waiting if (e.participant, e.tugas) in scores.index
+                and not bool(scores.loc[(e.participant, e.tugas), "needs_manual_grade"])]
         by_assignment: dict[str, list[Entry]] = {}
         for entry in done:
             by_assignment.setdefault(entry.tugas, []).append(entry)
         for assignment, entries in by_assignment.items():
-            failed = write_feedback(self.ws, assignment, sorted({e.peserta for e in entries}))
+            failed = write_feedback(self.ws, assignment, sorted({e.participant for e in entries}))
             for entry in entries:
-                self.release(entry, failed.get(entry.peserta))
+                self.release(entry, failed.get(entry.participant))
         if done:
             self.journal.save()
         return len(done)
