@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -16,11 +17,29 @@ from autograder.cli.app import (
     print_intake,
     run_grading,
 )
+from autograder.reports.completion import format_number
 
 
 class DemoUI:
+    """Each step as a rule, with how long the step before it took."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.step_started: float | None = None
+        self.seconds: dict[str, float] = {}
+        self.current = ""
+
     def step(self, text: str) -> None:
+        self.finish_step()
         console.rule(f"[bold]{text}")
+        self.current, self.step_started = text, time.perf_counter()
+
+    def finish_step(self) -> None:
+        if self.step_started is not None:
+            took = time.perf_counter() - self.step_started
+            self.seconds[self.current] = took
+            console.print(f"[dim]({format_number(took)} detik)[/]")
+            self.step_started = None
 
     def intake(self, report) -> None:
         print_intake(report)
@@ -48,10 +67,12 @@ def demo(out, participants, jobs):
     out_path = Path(out)
     if out_path.exists() and any(out_path.iterdir()):
         fail(f"Folder {out_path} sudah berisi. Hapus dulu atau pilih --out yang lain.")
+    ui = DemoUI()
     try:
-        result = run_demo(out_path, participants, jobs=jobs, ui=DemoUI())
+        result = run_demo(out_path, participants, jobs=jobs, ui=ui)
     except INPUT_ERRORS as exc:
         fail(str(exc))
+    ui.finish_step()
     print_export(result.exported)
     if result.analysis is not None:
         from autograder.cli.analysis import print_headline
@@ -65,3 +86,4 @@ def demo(out, participants, jobs):
         console.print(f"Sertifikat:         {made.folder} ({len(made.pdfs)} PDF untuk peserta Lulus; "
                       "ditandatangani kunci DEMO, bukan kunci sungguhan)", markup=False, soft_wrap=True)
         console.print(f"Halaman verifikasi: {made.page}", markup=False, soft_wrap=True)
+    console.print(f"\nDemo selesai dalam {format_number(time.perf_counter() - ui.started)} detik.")

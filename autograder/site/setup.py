@@ -189,7 +189,7 @@ def create_accounts(accounts: list[Account], card: Path | None, *, dry_run: bool
         result.created.append(account)
         rows.append({"akun": account.name, "kata_sandi": password, "peran": ROLE_LABELS[account.role],
                      "id_peserta": account.id_peserta, "nama": account.nama})
-    if rows and not dry_run:
+    if rows and not dry_run and card is not None:  # without a card, refused above
         write_card(card, rows)
     return result
 
@@ -315,6 +315,9 @@ def hide_processes(*, fstab: Path = FSTAB, dry_run: bool = False,
     return [command]
 
 
+SYSTEM_PYTHON = Path("/usr/bin/python3")  # Debian's: under /usr, readable by every account
+
+
 def checkout_problem(repo: Path = manifest.REPO_ROOT,
                      interpreter: Path = Path(sys.executable)) -> str | None:
     """Participants' servers run this checkout's .venv and its Python: others must reach both."""
@@ -326,8 +329,10 @@ def checkout_problem(repo: Path = manifest.REPO_ROOT,
     for folder in real.parents:
         if not folder.stat().st_mode & 0o001:
             return (f"Python lingkungan .venv ({real}) ada di bawah {folder}, yang tertutup bagi akun "
-                    "lain. Buat ulang .venv dengan Python sistem: apt-get install python3-venv, "
-                    "hapus .venv, lalu make hub-setup")
+                    "lain (misalnya Python dari pyenv di /root). Hapus lingkungan itu "
+                    f"(rm -rf {repo / '.venv'}), lalu jalankan lagi {DEPLOY_DIR / 'siapkan-situs.sh'}: "
+                    f"skrip itu membuat .venv dengan Python sistem ({SYSTEM_PYTHON}), bukan dengan "
+                    "python3 yang pertama di PATH")
     return None
 
 

@@ -10,7 +10,7 @@
 # 3. spptik situs siapkan: accounts from the roster (passwords to the trainer-only card),
 #    the exchange folder, permissions, /proc with hidepid=2 (now and in /etc/fstab),
 #    /etc/spptik/situs.env (mode 600: the only place secrets are written) and the systemd unit spptik-hub
-# Messages are in Indonesian; the logic is in autograder/hub_setup.py (with hub.py, hub_exchange.py).
+# Messages are in Indonesian; the logic is in autograder/site/setup.py (with hub.py, exchange.py).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -43,10 +43,32 @@ done
 [ -n "$FASILITATOR" ] || gagal "--fasilitator belum diisi (nama akun fasilitator, dipisah koma)"
 [ "$(id -u)" -eq 0 ] || [ ${#DRY[@]} -gt 0 ] || gagal "jalankan sebagai root (sudo), atau dengan --dry-run"
 
+# Participants' servers run this checkout's .venv as their own accounts: the checkout and the
+# Python the .venv was made from must be reachable by every account (o+x on every folder
+# above them). Checked before anything is installed; the .venv is made with Debian's
+# /usr/bin/python3, never with the first python3 on PATH (pyenv's lives under /root).
+SYSTEM_PYTHON="${SPPTIK_PYTHON:-/usr/bin/python3}"  # e.g. /usr/bin/python3.11 on Ubuntu 22.04
+closed_above() {  # prints the first folder above $1 that other accounts cannot enter
+  local d
+  d="$(dirname "$(readlink -f "$1")")"
+  while [ "$d" != "/" ]; do
+    if [ $(( 0$(stat -c %a "$d") & 1 )) -eq 0 ]; then echo "$d"; return 0; fi
+    d="$(dirname "$d")"
+  done
+  return 1
+}
+if closed="$(closed_above "$REPO/Makefile")"; then
+  gagal "folder $closed tertutup bagi akun lain, padahal server peserta memakai $REPO/.venv. Pindahkan checkout ke tempat bersama, misalnya /opt/spptik, lalu jalankan skrip ini dari sana"
+fi
+if [ -e "$REPO/.venv/bin/python3" ] && closed="$(closed_above "$(readlink -f "$REPO/.venv/bin/python3")")"; then
+  gagal ".venv dibuat dengan Python $(readlink -f "$REPO/.venv/bin/python3"), di bawah $closed yang tertutup bagi akun lain (pyenv?). Hapus dulu: rm -rf $REPO/.venv, lalu jalankan skrip ini lagi; skrip membuatnya dengan $SYSTEM_PYTHON"
+fi
+
 if [ ${#DRY[@]} -eq 0 ]; then
   echo "== 1. Paket sistem, lingkungan Python (.venv) dan configurable-http-proxy"
   need=()
-  python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+  [ -x "$SYSTEM_PYTHON" ] || need+=(python3)
+  "$SYSTEM_PYTHON" -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
   command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
   command -v make >/dev/null 2>&1 || need+=(make)
   if [ ${#need[@]} -gt 0 ]; then
@@ -54,7 +76,11 @@ if [ ${#DRY[@]} -eq 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
   fi
-  make -C "$REPO" hub-setup
+  "$SYSTEM_PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    || gagal "$SYSTEM_PYTHON lebih tua dari Python 3.11. Pasang python3.11 dan python3.11-venv, lalu jalankan lagi dengan SPPTIK_PYTHON=/usr/bin/python3.11"
+  # the .venv is made from the system's Python; the Makefile then only fills it
+  [ -x "$REPO/.venv/bin/python3" ] || "$SYSTEM_PYTHON" -m venv "$REPO/.venv"
+  PATH="/usr/bin:/bin:$PATH" make -C "$REPO" hub-setup
 else
   [ -x "$SPPTIK" ] || gagal "$SPPTIK belum ada: jalankan dulu 'make hub-setup' (uji coba tidak memasang apa pun)"
 fi
