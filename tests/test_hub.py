@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import socket
 import stat
@@ -509,6 +510,47 @@ def test_bring_up_dry_run(cohort, tmp_path):
     assert f"-f {HUB_CONFIG}" in unit_text and f"EnvironmentFile={env_file}" in unit_text
     env_text = hub_setup.env_file_text(settings)
     assert f"SPPTIK_KOHORT={cohort.root}" in env_text and "SPPTIK_FASILITATOR=pelatih1,pelatih2" in env_text
+
+
+def test_a_dry_run_shows_exactly_the_steps_the_real_run_takes(cohort, tmp_path, monkeypatch):
+    """`spptik situs siapkan --dry-run` and the real run come from one plan: same lines, same order."""
+    settings = hub.settings_from_env(site_env(cohort, tmp_path, SPPTIK_EXCHANGE=str(tmp_path / "ex"),
+                                              SPPTIK_HUB_API_TOKEN="b" * 64),
+                                     check_exchange=False)
+    # no real accounts, exchange owner or checkout check: commands are recorded, not run
+    monkeypatch.setattr(hub_setup, "prepare_exchange", lambda *args, **kwargs: [])
+    monkeypatch.setattr(hub_setup, "checkout_problem", lambda: None)
+    monkeypatch.setattr(hub_setup, "new_password", lambda: "sandi-uji-coba")
+    files = {"env_file": tmp_path / "situs.env", "unit_file": tmp_path / "u.service",
+             "fstab": tmp_path / "fstab"}
+    dry, real, ran = [], [], []
+    hub_setup.bring_up(settings, cohort.participants, tmp_path / "kartu.csv", dry_run=True,
+                       echo=dry.append, run=lambda command, **kw: ran.append(command), **files)
+    assert ran == [] and not files["env_file"].exists() and not (tmp_path / "kartu.csv").exists()
+    hub_setup.bring_up(settings, cohort.participants, tmp_path / "kartu.csv", echo=real.append,
+                       run=lambda command, **kw: ran.append(command), **files)
+    assert dry == real
+    shown_commands = [line for line in real if not line.startswith("#")]
+    assert [shlex.join(c) for c in ran] == [line.split("  (stdin")[0] for line in shown_commands]
+    assert files["env_file"].exists() and (tmp_path / "kartu.csv").exists()
+
+
+def test_the_real_run_stops_before_any_step_on_a_problem(cohort, tmp_path, monkeypatch):
+    settings = hub.settings_from_env(site_env(cohort, tmp_path, SPPTIK_EXCHANGE=str(tmp_path / "ex")),
+                                     check_exchange=False)
+    monkeypatch.setattr(hub_setup, "checkout_problem", lambda: "folder /root tertutup bagi akun lain")
+    ran, shown = [], []
+    with pytest.raises(hub.SiteError, match="tertutup bagi akun lain"):
+        hub_setup.bring_up(settings, cohort.participants, tmp_path / "kartu.csv", echo=shown.append,
+                           run=lambda command, **kw: ran.append(command), env_file=tmp_path / "situs.env",
+                           unit_file=tmp_path / "u.service", fstab=tmp_path / "fstab")
+    assert ran == [] and shown == [] and not (tmp_path / "situs.env").exists()
+    hub_setup.bring_up(settings, cohort.participants, tmp_path / "kartu.csv", dry_run=True,
+                       echo=shown.append, run=lambda command, **kw: ran.append(command),
+                       env_file=tmp_path / "situs.env", unit_file=tmp_path / "u.service",
+                       fstab=tmp_path / "fstab")
+    assert shown[0].startswith("# PERINGATAN (akan menghentikan langkah sebenarnya): folder /root")
+    assert ran == []
 
 
 # The exchange ----------------------------------------------------------------------------

@@ -144,6 +144,9 @@ def test_live_class_on_the_hub(fresh_cohort, tmp_path, monkeypatch):
         response = other_page.goto(site.url + "/services/dasbor/")
         assert response.status == 403, response.status
         assert "Dasbor kelas" not in other_page.content()
+        # the hub's refusal in Indonesian, with the way back
+        assert "Akses ditolak" in other_page.inner_text("h1")
+        assert other_page.get_by_role("link", name="Kembali ke Beranda").is_visible()
         other_page.screenshot(path=str(SHOTS / "dasbor-hub-403.png"))
         status_api, _ = site.request("GET", "/services/dasbor/api/kelas", tokens[names[1]])
         assert status_api == 403

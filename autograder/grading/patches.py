@@ -112,15 +112,6 @@ REGISTRY: tuple[Patch, ...] = (
         {"nbgrader": "0.9.6", "jsonschema": "4.26.0"}, GRADEBOOK,
         "autograder.grading.speedups:check_schemas_once", uses="jsonschema.validate("),
     Patch(
-        "gradebook-sync-per-submission", "nbgrader",
-        "nbgrader.preprocessors.saveautogrades:SaveAutoGrades._add_score", SOURCE, None,
-        "SQLite in WAL mode with synchronous=NORMAL in grading processes (an SQLAlchemy connect "
-        "event), and one fsync of the gradebook per submission before it is marked graded",
-        "nbgrader commits after every graded cell; each commit waited for the disk "
-        "(about 90 ms of waiting per m03 submission)",
-        {"nbgrader": "0.9.6", "SQLAlchemy": "2.1.9"}, GRADEBOOK,
-        "autograder.grading.speedups:sync_once_per_submission", uses="self.gradebook.db.commit()"),
-    Patch(
         "prompt-kernel-ready", "jupyter_client",
         "jupyter_client.asynchronous:AsyncKernelClient._async_wait_for_ready", FUNCTION,
         "(self, timeout: float | None = None) -> None",

@@ -272,9 +272,6 @@ def _init_worker(root: str, scratch: str, warm: bool, token: str, confined: bool
         patches.apply(stage, speedups)
     _worker["ws"] = ws
     _worker["api"] = ws.api(isolated=True)
-    from autograder.cohort.gradebook_guard import is_sqlite, sqlite_path
-
-    _worker["sqlite"] = str(sqlite_path(ws)) if is_sqlite(ws) else None
 
 
 def grade_one(job: Job) -> GradeResult:
@@ -310,9 +307,6 @@ def grade_one(job: Job) -> GradeResult:
     # limits hit, and participants' content made inert after scoring (grading/finishing.py)
     notes += finishing.collected
     score, max_score = _score(ws, job)
-    from autograder.grading.speedups import make_durable
-
-    make_durable(_worker.get("sqlite"))  # every commit on disk before the marker says "graded"
     _mark_graded(ws, job, fingerprint)
     return GradeResult(job.student, job.assignment, GRADED, score, max_score,
                        message="; ".join(notes), seconds=elapsed)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from autograder.cohort.roster import Participant
 from autograder.course import manifest
+from autograder.files import write_atomic
 from autograder.site.exchange import prepare_exchange, set_cohort_exchange
 from autograder.site.hub import (
     DEFAULT_PORT,
@@ -67,6 +68,37 @@ class AccountResult:
     existing: list[Account] = field(default_factory=list)
     commands: list[list[str]] = field(default_factory=list)
     card: Path | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of setting a site up: the line a trainer sees, and what the real run does.
+
+    A dry run shows every step's line and does nothing; the real run shows the same lines,
+    in the same order, and does each step. Both come from one plan, so they cannot diverge.
+    """
+
+    shown: str
+    do: Callable[[], object] | None = None
+    command: list[str] | None = None
+
+
+def _command_step(command: list[str], run: Callable[..., object], shown: str | None = None,
+                  **kwargs: object) -> Step:
+    return Step(shown or shlex.join(command), lambda: run(command, check=True, **kwargs), command)
+
+
+def carry_out(steps: list[Step], problems: list[str], *, dry_run: bool,
+              echo: Callable[[str], None]) -> None:
+    """Show and (unless ``dry_run``) do the steps; a problem stops the real run before any step."""
+    if problems and not dry_run:
+        raise SiteError("; ".join(problems))
+    for why in problems:
+        echo(f"# PERINGATAN (akan menghentikan langkah sebenarnya): {why}")
+    for step in steps:
+        echo(step.shown)
+        if not dry_run and step.do is not None:
+            step.do()
 
 
 def new_password(rng=secrets) -> str:
@@ -126,71 +158,68 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def create_accounts(accounts: list[Account], card: Path | None, *, dry_run: bool = False,
-                    run: Callable[..., object] = subprocess.run,
-                    echo: Callable[[str], None] = print) -> AccountResult:
-    """Create the Linux accounts of a site; passwords go to a trainer-only card (CSV, mode 600).
+def plan_account_steps(accounts: list[Account], card: Path | None,
+                       run: Callable[..., object] = subprocess.run,
+                       ) -> tuple[list[Step], list[str], AccountResult]:
+    """The steps that create a site's Linux accounts, what would stop them, and their result.
 
-    Existing accounts are left as they are (their password is not changed). The card
-    ("kartu akun") must be outside the repository. ``dry_run`` prints what would be
-    done and changes nothing.
+    Existing accounts are left as they are (their password is not changed); new passwords go
+    to a trainer-only card (CSV, mode 600) outside the repository, written by the last step.
     """
     result = AccountResult(card=card)
-    if not dry_run:
-        if card is None:
-            raise SiteError("Tentukan berkas kartu akun (--kartu), di luar repositori; "
-                            "kata sandi peserta ditulis di sana")
-        if _inside(card, manifest.REPO_ROOT):
-            raise SiteError(f"Kartu akun {card} ada di dalam repositori: kata sandi tidak boleh "
-                            "masuk git. Pilih tempat lain, misalnya /root/kartu-akun.csv")
-        if os.geteuid() != 0:
-            raise SiteError("Membuat akun Linux perlu hak root: jalankan dengan sudo")
-    needs_group = any(a.role == TRAINER for a in accounts)
-    if needs_group:
+    problems: list[str] = []
+    if card is None:
+        problems.append("Tentukan berkas kartu akun (--kartu), di luar repositori; "
+                        "kata sandi peserta ditulis di sana")
+    elif _inside(card, manifest.REPO_ROOT):
+        problems.append(f"Kartu akun {card} ada di dalam repositori: kata sandi tidak boleh "
+                        "masuk git. Pilih tempat lain, misalnya /root/kartu-akun.csv")
+    if os.geteuid() != 0:
+        problems.append("Membuat akun Linux perlu hak root: jalankan dengan sudo")
+    steps: list[Step] = []
+
+    def add(command: list[str], shown: str | None = None, **kwargs: object) -> None:
+        result.commands.append(command)
+        steps.append(_command_step(command, run, shown, **kwargs))
+
+    if any(a.role == TRAINER for a in accounts):
         try:
             grp.getgrnam(TRAINER_GROUP)
         except KeyError:
-            command = ["groupadd", TRAINER_GROUP]
-            result.commands.append(command)
-            echo(shlex.join(command))
-            if not dry_run:
-                run(command, check=True)
-    rows = []
+            add(["groupadd", TRAINER_GROUP])
+    rows: list[dict] = []
     for account in accounts:
         if _account_exists(account.name):
             result.existing.append(account)
             gecos = pwd.getpwnam(account.name).pw_gecos.split(",")[0].strip()
             if account.role == PARTICIPANT and gecos not in ("", account.name):
                 # made by an earlier version with the full name, readable by every account
-                command = ["usermod", "--comment", account.name, account.name]
-                result.commands.append(command)
-                echo(shlex.join(command))
-                if not dry_run:
-                    run(command, check=True)
+                add(["usermod", "--comment", account.name, account.name])
             if account.role == TRAINER:
-                command = ["usermod", "--append", "--groups", TRAINER_GROUP, account.name]
-                result.commands.append(command)
-                echo(shlex.join(command))
-                if not dry_run:
-                    run(command, check=True)
+                add(["usermod", "--append", "--groups", TRAINER_GROUP, account.name])
             continue
         password = new_password()
         for command in account_commands(account):
-            result.commands.append(command)
-            shown = shlex.join(command) + (f"  (stdin: {account.name}:********)"
-                                         if command == ["chpasswd"] else "")
-            echo(shown)
-            if dry_run:
-                continue
             if command == ["chpasswd"]:
-                run(command, input=f"{account.name}:{password}\n", text=True, check=True)
+                add(command, shlex.join(command) + f"  (stdin: {account.name}:********)",
+                    input=f"{account.name}:{password}\n", text=True)
             else:
-                run(command, check=True)
+                add(command)
         result.created.append(account)
         rows.append({"akun": account.name, "kata_sandi": password, "peran": ROLE_LABELS[account.role],
                      "id_peserta": account.id_peserta, "nama": account.nama})
-    if rows and not dry_run and card is not None:  # without a card, refused above
-        write_card(card, rows)
+    if rows and card is not None:
+        steps.append(Step(f"# kartu akun {card} (600): {len(rows)} akun baru beserta kata sandinya",
+                          lambda: write_card(card, rows)))
+    return steps, problems, result
+
+
+def create_accounts(accounts: list[Account], card: Path | None, *, dry_run: bool = False,
+                    run: Callable[..., object] = subprocess.run,
+                    echo: Callable[[str], None] = print) -> AccountResult:
+    """Create the Linux accounts of a site (``spptik situs akun``); ``dry_run`` only shows the steps."""
+    steps, problems, result = plan_account_steps(accounts, card, run)
+    carry_out(steps, problems, dry_run=dry_run, echo=echo)
     return result
 
 
@@ -284,9 +313,8 @@ def fstab_with_hidepid(text: str) -> str:
     return "\n".join([*lines, PROC_FSTAB_LINE]) + "\n"
 
 
-def hide_processes(*, fstab: Path = FSTAB, dry_run: bool = False,
-                   run: Callable[..., object] = subprocess.run,
-                   echo: Callable[[str], None] = print) -> list[list[str]]:
+def hide_process_steps(*, fstab: Path = FSTAB, run: Callable[..., object] = subprocess.run,
+                       echo: Callable[[str], None] = print) -> list[Step]:
     """Hide every account's processes from the others: /proc with ``hidepid``, now and at boot.
 
     Without it any participant reads every command line on the server and sees who
@@ -295,24 +323,31 @@ def hide_processes(*, fstab: Path = FSTAB, dry_run: bool = False,
     the systemd unit's ``ProtectProc=invisible`` still covers every server the hub starts.
     """
     command = ["mount", "-o", f"remount,{HIDEPID}", "/proc"]
-    echo(shlex.join(command))
-    if not dry_run:
+
+    def remount() -> None:
         try:
             run(command, check=True)
         except (subprocess.CalledProcessError, OSError) as exc:
             echo(f"# PERINGATAN: /proc tidak dapat dipasang ulang dengan {HIDEPID} ({exc}). Setiap akun "
                  "dapat melihat proses dan baris perintah akun lain sampai /proc dipasang dengan "
                  f"{HIDEPID} (di kontainer: dari sisi host).")
+
+    steps = [Step(shlex.join(command), remount, command)]
     old = fstab.read_text(encoding="utf-8") if fstab.exists() else ""
     new = fstab_with_hidepid(old)
     if new != old:
-        echo(f"# {fstab}: /proc dengan {HIDEPID} saat boot ('{PROC_FSTAB_LINE}')")
-        if not dry_run:
-            staging = fstab.with_name(f".{fstab.name}.spptik")
-            staging.write_text(new, encoding="utf-8")
-            os.chmod(staging, stat.S_IMODE(fstab.stat().st_mode) if fstab.exists() else 0o644)
-            staging.replace(fstab)
-    return [command]
+        mode = stat.S_IMODE(fstab.stat().st_mode) if fstab.exists() else 0o644
+        steps.append(Step(f"# {fstab}: /proc dengan {HIDEPID} saat boot ('{PROC_FSTAB_LINE}')",
+                          lambda: write_atomic(fstab, new, mode=mode)))
+    return steps
+
+
+def hide_processes(*, fstab: Path = FSTAB, dry_run: bool = False,
+                   run: Callable[..., object] = subprocess.run,
+                   echo: Callable[[str], None] = print) -> list[list[str]]:
+    steps = hide_process_steps(fstab=fstab, run=run, echo=echo)
+    carry_out(steps, [], dry_run=dry_run, echo=echo)
+    return [s.command for s in steps if s.command]
 
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")  # Debian's: under /usr, readable by every account
@@ -345,10 +380,25 @@ class BringUp:
     commands: list[list[str]] = field(default_factory=list)
 
 
-def bring_up(settings: SiteSettings, participants: list[Participant], card: Path | None, *,
-             dry_run: bool = False, env_file: Path = ENV_FILE, unit_file: Path = UNIT_FILE,
-             fstab: Path = FSTAB, start: bool = True, run: Callable[..., object] = subprocess.run,
-             echo: Callable[[str], None] = print) -> BringUp:
+@dataclass
+class SitePlan:
+    """Everything ``spptik situs siapkan`` will do, in order, decided before anything is done."""
+
+    settings: SiteSettings
+    steps: list[Step]
+    problems: list[str]
+    accounts: AccountResult
+    exchange: list[Path]
+
+    @property
+    def commands(self) -> list[list[str]]:
+        return [s.command for s in self.steps if s.command]
+
+
+def plan_bring_up(settings: SiteSettings, participants: list[Participant], card: Path | None, *,
+                  env_file: Path = ENV_FILE, unit_file: Path = UNIT_FILE, fstab: Path = FSTAB,
+                  start: bool = True, run: Callable[..., object] = subprocess.run,
+                  echo: Callable[[str], None] = print) -> SitePlan:
     """Accounts, exchange, permissions, hidden processes, settings file and systemd unit for one site.
 
     Secrets (API token, a gradebook URL with its password) go only into ``env_file``
@@ -357,28 +407,31 @@ def bring_up(settings: SiteSettings, participants: list[Participant], card: Path
     accounts = plan_accounts(participants, settings.trainers)
     if settings.api_token is None:  # for `spptik situs mulai` (servers started before class)
         settings = dataclasses.replace(settings, api_token=secrets.token_hex(32))
+    problems: list[str] = []
     why = checkout_problem()
-    if why and not dry_run:
-        raise SiteError(why)
     if why:
-        echo(f"# PERINGATAN (akan menghentikan langkah sebenarnya): {why}")
+        problems.append(why)
     owner = settings.trainers[0]
     group = TRAINER_GROUP
-    account_result = create_accounts(accounts, card, dry_run=dry_run, run=run, echo=echo)
+    account_steps, account_problems, account_result = plan_account_steps(accounts, card, run)
+    problems += account_problems
+    steps = list(account_steps)
 
-    commands: list[list[str]] = []
     course = settings.exchange / settings.course_id
     exchange_paths = [settings.exchange, course, course / "outbound", course / "inbound"]
-    echo(f"# exchange: {settings.exchange} ({oct(ROOT_MODE)[2:]}), {course}/inbound "
-         f"({oct(INBOUND_MODE)[2:]}), pemilik {owner}")
-    if not dry_run:
-        exchange_paths = prepare_exchange(settings.exchange, settings.course_id, owner,
-                                          group if len(settings.trainers) > 1 else None)
+
+    def make_exchange() -> None:
+        made = prepare_exchange(settings.exchange, settings.course_id, owner,
+                                group if len(settings.trainers) > 1 else None)
+        exchange_paths[:] = made
         set_cohort_exchange(settings.cohort, settings.exchange)
 
+    steps.append(Step(f"# exchange: {settings.exchange} ({oct(ROOT_MODE)[2:]}), {course}/inbound "
+                      f"({oct(INBOUND_MODE)[2:]}), pemilik {owner}; dicatat di kohort.toml",
+                      make_exchange))
     cohort = str(settings.cohort)
     repo = manifest.REPO_ROOT
-    commands += [
+    for command in [
         # the cohort (roster, gradebook, solutions) belongs to the trainers only
         ["chown", "-R", f"{owner}:{group}", cohort],
         ["chmod", "-R", "u+rwX,g+rwX,o-rwx", cohort],
@@ -390,32 +443,32 @@ def bring_up(settings: SiteSettings, participants: list[Participant], card: Path
         # ...but never the sources with solutions and hidden tests
         ["chmod", "-R", "o-rwx", *[str(repo / p) for p in ("source", ".git", "tests", "benchmarks")
                                   if (repo / p).exists()]],
-    ]
-    for command in commands:
-        echo(shlex.join(command))
-        if not dry_run:
-            run(command, check=True)
+    ]:
+        steps.append(_command_step(command, run))
     # command lines (a gradebook URL with its password) and classmates' sessions out of view
-    commands += hide_processes(fstab=fstab, dry_run=dry_run, run=run, echo=echo)
+    steps += hide_process_steps(fstab=fstab, run=run, echo=echo)
 
-    echo(f"# {env_file} (600) dan {unit_file}")
-    if not dry_run:
-        env_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(env_file_text(settings))
-        unit_file.parent.mkdir(parents=True, exist_ok=True)
-        unit_file.write_text(systemd_unit_text(env_file), encoding="utf-8")
-    systemctl = [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "spptik-hub"]]
+    def write_settings_files() -> None:
+        write_atomic(env_file, env_file_text(settings), mode=0o600)
+        write_atomic(unit_file, systemd_unit_text(env_file), mode=0o644)
+
+    steps.append(Step(f"# {env_file} (600) dan {unit_file}", write_settings_files))
     if start:
-        for command in systemctl:
-            echo(shlex.join(command))
-            if not dry_run:
-                run(command, check=True)
-        commands += systemctl
-    return BringUp(accounts=account_result, exchange=exchange_paths, env_file=env_file,
-                   unit_file=unit_file, commands=commands)
+        for command in (["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "spptik-hub"]):
+            steps.append(_command_step(command, run))
+    return SitePlan(settings, steps, problems, account_result, exchange_paths)
+
+
+def bring_up(settings: SiteSettings, participants: list[Participant], card: Path | None, *,
+             dry_run: bool = False, env_file: Path = ENV_FILE, unit_file: Path = UNIT_FILE,
+             fstab: Path = FSTAB, start: bool = True, run: Callable[..., object] = subprocess.run,
+             echo: Callable[[str], None] = print) -> BringUp:
+    """Plan the site (:func:`plan_bring_up`), then show every step and, unless ``dry_run``, do it."""
+    plan = plan_bring_up(settings, participants, card, env_file=env_file, unit_file=unit_file,
+                         fstab=fstab, start=start, run=run, echo=echo)
+    carry_out(plan.steps, plan.problems, dry_run=dry_run, echo=echo)
+    return BringUp(accounts=plan.accounts, exchange=plan.exchange, env_file=env_file,
+                   unit_file=unit_file, commands=plan.commands)
 
 
 # Starting servers before class ------------------------------------------------------------
