@@ -149,11 +149,25 @@ def running_hub(base: Path, cohort: Path, exchange: Path, roster: Path):
         "--JupyterHub.spawner_class=simple",
         f"--SimpleLocalProcessSpawner.home_dir_template={base / 'home'}/{{username}}",
     ]
+    with hub_process(command, base, env, f"http://127.0.0.1:{port}", admin_token) as site:
+        yield site
+
+
+@contextmanager
+def hub_process(command: list[str], base: Path, env: dict[str, str], url: str, admin_token: str,
+                umask: int | None = None):
+    """Run a hub command in ``base`` until it answers at ``url``; stop it, and all it started, after.
+
+    Its log is ``base/hub.log`` (printed when the block fails); any process still running
+    from ``base`` once the hub has stopped fails the test.
+    """
     log_path = base / "hub.log"
     log = log_path.open("w")
+    extra = {} if umask is None else {"umask": umask}
     proc = subprocess.Popen(command, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    site = Site(f"http://127.0.0.1:{port}", admin_token)
+                            start_new_session=True, **extra)
+    site = Site(url, admin_token)
+    site.log = log_path
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -165,6 +179,9 @@ def running_hub(base: Path, cohort: Path, exchange: Path, roster: Path):
                     raise AssertionError("hub tidak mulai:\n" + log_path.read_text()[-3000:]) from None
                 time.sleep(0.3)
         yield site
+    except BaseException:
+        print("catatan hub:\n" + log_path.read_text()[-6000:])
+        raise
     finally:
         # the hub stops the servers and the proxy it started (cleanup_servers, cleanup_proxy)
         hub_setup.stop_hub(proc, timeout=45)

@@ -29,8 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +43,7 @@ from autograder.site import formgrader, hub, lab
 from autograder.site import setup as hub_setup
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_hub import Site, _processes_with, free_port  # noqa: E402
+from test_hub import free_port, hub_process  # noqa: E402
 
 pytestmark = [
     pytest.mark.hub,
@@ -217,41 +215,9 @@ def hub_under_unit_umask(base: Path, cohort: Path, exchange: Path, roster: Path)
         f"--SyntheticUidSpawner.home_dir_template={base / 'home'}/{{username}}",
         "--Spawner.args=--LabApp.expose_app_in_browser=True",
     ]
-    log_path = base / "hub.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(command, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True, umask=UNIT_UMASK)
-    site = Site(f"http://127.0.0.1:{port}", admin_token)
-    site.log = log_path
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(site.url + "/hub/api", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("hub tidak mulai:\n" + log_path.read_text()[-3000:]) from None
-                time.sleep(0.3)
+    with hub_process(command, base, env, f"http://127.0.0.1:{port}", admin_token,
+                     umask=UNIT_UMASK) as site:
         yield site
-    except BaseException:
-        print("catatan hub:\n" + log_path.read_text()[-6000:])
-        raise
-    finally:
-        hub_setup.stop_hub(proc, timeout=45)
-        log.close()
-        leftovers = {}
-        for _ in range(20):
-            leftovers = _processes_with(str(base))
-            if not leftovers:
-                break
-            time.sleep(0.25)
-        for pid in leftovers:
-            try:
-                os.kill(pid, 9)
-            except ProcessLookupError:
-                pass
-        assert not leftovers, f"proses tertinggal setelah hub berhenti: {leftovers}"
 
 
 @pytest.fixture(scope="module")
