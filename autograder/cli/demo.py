@@ -17,7 +17,13 @@ from autograder.cli.app import (
     print_intake,
     run_grading,
 )
-from autograder.reports.completion import format_number
+
+
+def _number(value: float) -> str:
+    """Seconds as the reports print numbers (imported here: pandas is not for every command)."""
+    from autograder.reports.completion import format_number
+
+    return format_number(value)
 
 
 class DemoUI:
@@ -38,7 +44,7 @@ class DemoUI:
         if self.step_started is not None:
             took = time.perf_counter() - self.step_started
             self.seconds[self.current] = took
-            console.print(f"[dim]({format_number(took)} detik)[/]")
+            console.print(f"[dim]({_number(took)} detik)[/]")
             self.step_started = None
 
     def intake(self, report) -> None:
@@ -86,4 +92,4 @@ def demo(out, participants, jobs):
         console.print(f"Sertifikat:         {made.folder} ({len(made.pdfs)} PDF untuk peserta Lulus; "
                       "ditandatangani kunci DEMO, bukan kunci sungguhan)", markup=False, soft_wrap=True)
         console.print(f"Halaman verifikasi: {made.page}", markup=False, soft_wrap=True)
-    console.print(f"\nDemo selesai dalam {format_number(time.perf_counter() - ui.started)} detik.")
+    console.print(f"\nDemo selesai dalam {_number(time.perf_counter() - ui.started)} detik.")
