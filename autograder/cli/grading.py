@@ -24,7 +24,7 @@ from autograder.cli.app import (
 @main.command(help="Nilai otomatis kiriman yang baru melalui nbgrader.")
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.argument("tugas", nargs=-1)
-@click.option("--jobs", "-j", type=int, default=None, help="Jumlah proses penilai (bawaan: dua per inti).")
+@click.option("--jobs", "-j", type=int, default=None, help="Jumlah proses penilai (bawaan: tiga per inti).")
 @click.option("--force", is_flag=True, help="Nilai ulang semuanya.")
 @click.option("--percaya", is_flag=True,
               help="Kode peserta dipercaya: jalankan tanpa sandbox bila tidak ada sandbox "
