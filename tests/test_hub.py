@@ -48,6 +48,15 @@ pytestmark = [
                        reason="configurable-http-proxy belum dipasang: jalankan make hub-setup"),
 ]
 
+
+def hub_browser_marks() -> list:
+    """The marks of a hub test module that also drives Chromium (test_hub_live, test_site_lab)."""
+    from autograder.reports import records
+
+    return [*pytestmark, pytest.mark.browser,
+            pytest.mark.skipif(not records.pdf_available(),
+                               reason="perlu Chromium (paket Debian chromium) dan Playwright")]
+
 TRAINER = "pelatih"
 HUB_CONFIG = hub.DEPLOY_DIR / "jupyterhub_config.py"
 

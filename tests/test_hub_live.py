@@ -20,8 +20,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-import pytest
-from test_hub import TRAINER, _processes_with, running_hub
+from test_hub import TRAINER, _processes_with, hub_browser_marks, running_hub
 
 from autograder.cohort.roster import write_roster
 from autograder.course import manifest
@@ -31,14 +30,7 @@ from autograder.reports import records
 from autograder.site import exchange as hub_exchange
 from autograder.site import hub, live, results
 
-pytestmark = [
-    pytest.mark.hub,
-    pytest.mark.browser,
-    pytest.mark.skipif(not hub.PROXY_COMMAND.is_file(),
-                       reason="configurable-http-proxy belum dipasang: jalankan make hub-setup"),
-    pytest.mark.skipif(not records.pdf_available(),
-                       reason="perlu Chromium (paket Debian chromium) dan Playwright"),
-]
+pytestmark = hub_browser_marks()
 SHOTS = Path(__file__).parent / "screenshots"
 
 

@@ -43,16 +43,9 @@ from autograder.site import formgrader, hub, lab
 from autograder.site import setup as hub_setup
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_hub import free_port, hub_process  # noqa: E402
+from test_hub import free_port, hub_browser_marks, hub_process  # noqa: E402
 
-pytestmark = [
-    pytest.mark.hub,
-    pytest.mark.browser,
-    pytest.mark.skipif(not hub.PROXY_COMMAND.is_file(),
-                       reason="configurable-http-proxy belum dipasang: jalankan make hub-setup"),
-    pytest.mark.skipif(not records.pdf_available(),
-                       reason="perlu Chromium (paket Debian chromium) dan Playwright"),
-]
+pytestmark = hub_browser_marks()
 
 TRAINER = "pelatih"
 PARTICIPANT = "lab-0001"  # a synthetic participant with a real Linux account, made for this module
