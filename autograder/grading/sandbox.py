@@ -310,7 +310,10 @@ def kernel_env(home: str, extra: dict[str, str] | None = None) -> dict[str, str]
                                      "/usr/bin", "/bin"]),
                HOME=home, TMPDIR=str(Path(home) / "tmp"), USER="peserta", LOGNAME="peserta",
                MPLBACKEND="module://matplotlib_inline.backend_inline",
-               PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONNOUSERSITE="1")
+               PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONNOUSERSITE="1",
+               # numpy's BLAS in one thread: kernels already run side by side on every core
+               # (an idle BLAS thread in the zygote spun for 0.1 s of CPU per run)
+               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     env.update(extra or {})
     return env
 

@@ -17,7 +17,13 @@ submission went to two things nbgrader repeats for every notebook:
   still validated against it, with the same error when it does not match;
 - making sure the course's row exists (a query and a commit) each time a
   ``Gradebook`` opens. Here that is done once per engine and course: nbgrader
-  never deletes a course, so once there it stays.
+  never deletes a course, so once there it stays;
+- validating every output the kernel sends, and every cell's nbgrader metadata,
+  with ``jsonschema`` (pure Python), because nbformat's faster validator does not
+  take part of a schema and nbgrader calls ``jsonschema`` directly. Here a
+  ``fastjsonschema`` validator (compiled once, defaults and formats off, as
+  ``jsonschema`` checks them) answers "valid"; anything it rejects goes to the
+  original ``jsonschema`` path, so every error is the one it always was.
 
 The same SQL runs against the same gradebook; only repeated set-up is skipped.
 Each replacement is declared in ``patches.py`` and applied through it.
@@ -116,6 +122,116 @@ def check_schemas_once() -> None:
     nbgrader_format.jsonschema = _SchemaCheckedOnce(nbgrader_format.jsonschema)
 
 
+def validate_metadata_fast() -> None:
+    """Registered as ``metadata-validation-fast``: valid cell metadata answered by fastjsonschema.
+
+    Applied after ``schema-checked-once`` (same stage, later in the registry);
+    metadata it rejects is validated by jsonschema exactly as before.
+    """
+    import nbgrader.nbgraderformat.common as nbgrader_format
+
+    checker = nbgrader_format.jsonschema
+    if isinstance(checker, _SchemaCheckedOnce):
+        checker.fast = True
+
+
+def cell_definitions_per_notebook() -> None:
+    """Registered as ``cell-definitions-per-notebook``: a notebook's cells read in one query.
+
+    nbgrader's OverwriteCells looks up, for every cell of a submission, its source
+    cell and its grade cell in the gradebook: one query with two joins each (34 of
+    about 110 statements for an m08 submission). Here the first lookup in a
+    ``Gradebook`` reads all of that notebook's source (or grade and task) cells in
+    one query, into a table kept on that ``Gradebook`` object (one ``with`` block
+    of one preprocessor); the next lookups are answered from it. They are the same
+    objects of the same session nbgrader's query returns. A name not in the table
+    goes to nbgrader's own query (which finds a cell added since, or raises its
+    ``MissingEntry``).
+    """
+    import nbgrader.api as nbapi
+
+    original_source = nbapi.Gradebook.find_source_cell
+    original_graded = nbapi.Gradebook.find_graded_cell
+
+    def cells(gradebook, models, notebook: str, assignment: str) -> dict:
+        tables = gradebook.__dict__.setdefault("_spptik_cells", {})
+        key = (models, notebook, assignment)
+        if key not in tables:
+            found: dict = {}
+            for model in models:  # nbgrader's order: grade cells before task cells
+                rows = (gradebook.db.query(model)
+                        .join(nbapi.Notebook, nbapi.Notebook.id == model.notebook_id)
+                        .join(nbapi.Assignment, nbapi.Assignment.id == nbapi.Notebook.assignment_id)
+                        .filter(nbapi.Notebook.name == notebook, nbapi.Assignment.name == assignment)
+                        .all())
+                for row in rows:
+                    found.setdefault(row.name, row)
+            tables[key] = found
+        return tables[key]
+
+    def find_source_cell(self, name, notebook, assignment):
+        cell = cells(self, (nbapi.SourceCell,), notebook, assignment).get(name)
+        return cell if cell is not None else original_source(self, name, notebook, assignment)
+
+    def find_graded_cell(self, name, notebook, assignment):
+        cell = cells(self, (nbapi.GradeCell, nbapi.TaskCell), notebook, assignment).get(name)
+        return cell if cell is not None else original_graded(self, name, notebook, assignment)
+
+    nbapi.Gradebook.find_source_cell = find_source_cell
+    nbapi.Gradebook.find_graded_cell = find_graded_cell
+
+
+def validate_parts_fast() -> None:
+    """Registered as ``output-validation-fast``: nbformat's validation of part of a notebook.
+
+    nbformat validates each output nbclient records (``validate(output, "output")``):
+    its fastjsonschema validator hands a partial schema to ``jsonschema``. Here a
+    definition's own compiled validator says whether the part is valid; a part it
+    rejects is validated as before, so the errors (and nbformat's choice of the
+    best one) are unchanged.
+    """
+    from nbformat import json_compat
+
+    validator_class = json_compat.FastJsonSchemaValidator
+    original = validator_class.iter_errors
+
+    def iter_errors(self, data, schema=None):
+        if schema is None or set(schema) != {"$ref"} or "definitions" not in self._schema:
+            return original(self, data, schema)
+        compiled = self.__dict__.setdefault("_spptik_definitions", {})
+        check = compiled.get(schema["$ref"])
+        if check is None:
+            check = compiled[schema["$ref"]] = _compile({
+                "$schema": self._schema.get("$schema", "http://json-schema.org/draft-04/schema#"),
+                "definitions": self._schema["definitions"], "$ref": schema["$ref"]})
+        if check is not None and _passes(check, data):
+            return []
+        return original(self, data, schema)
+
+    # replacing nbformat's method on its class is the point (registered patch)
+    validator_class.iter_errors = iter_errors  # type: ignore[method-assign]
+
+
+def _compile(schema: dict):
+    """A fastjsonschema validator that, like jsonschema here, fills no defaults and checks no formats."""
+    import fastjsonschema
+
+    try:
+        return fastjsonschema.compile(schema, use_default=False, use_formats=False)
+    except Exception:  # noqa: BLE001 - a schema it cannot compile is checked by jsonschema only
+        return None
+
+
+def _passes(check, data) -> bool:
+    import fastjsonschema
+
+    try:
+        check(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 class _Tables:
     def __init__(self, names: list[str]):
         self._names = names
@@ -130,11 +246,19 @@ class _SchemaCheckedOnce:
     def __init__(self, jsonschema_module):
         self._jsonschema = jsonschema_module
         self._validators: dict[str, object] = {}
+        self._fast: dict[str, object] = {}
+        self.fast = False  # also answer "valid" with fastjsonschema (entry metadata-validation-fast)
 
     def validate(self, instance, schema, cls=None, *args, **kwargs):
         js = self._jsonschema
         key = json.dumps([schema, getattr(cls, "__name__", None), args, kwargs],
                          sort_keys=True, default=str)
+        if self.fast and cls is None and not args and not kwargs:
+            if key not in self._fast:
+                self._fast[key] = _compile(schema)
+            check = self._fast[key]
+            if check is not None and _passes(check, instance):
+                return
         validator = self._validators.get(key)
         if validator is None:
             cls = cls or js.validators.validator_for(schema)
