@@ -182,3 +182,72 @@ def test_cell_definitions_read_per_notebook_answer_as_nbgrader():
                                "No such grade cell: m08/m08/tidak_ada"]
     # four lookups, one query for the notebook's source cells (nbgrader: one each)
     assert fast["source_queries"] == 1 and plain["source_queries"] == 4
+
+
+PAGES = """
+import base64, json, sys
+from autograder.grading import patches, speedups
+speedups.apply()
+from nbconvert.exporters import HTMLExporter
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+png = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")).decode()
+plain = new_notebook(cells=[
+    new_markdown_cell("# Judul\\n\\nTeks *tebal* & <b>HTML</b>, tanda < dan >.", id="md"),
+    new_code_cell("print('halo')", id="cetak",
+                  outputs=[new_output("stream", name="stdout", text="halo\\n")]),
+    new_code_cell("tabel", id="tabel", outputs=[new_output("display_data", data={
+        "text/html": "<table><tr><td>1&nbsp;2</td></tr></table><br>", "text/plain": "t"})]),
+])
+chart = new_notebook(cells=[new_code_cell("grafik", id="grafik", outputs=[new_output(
+    "display_data", data={"image/png": png, "text/plain": "<Figure>"})])])
+pages = {}
+for name, nb, template in (("plain", plain, "classic"), ("chart", chart, "classic"),
+                           ("lab", plain, "lab")):
+    pages[name] = HTMLExporter(template_name=template).from_notebook_node(nb)[0]
+print(json.dumps({"applied": patches.applied(), "pages": pages}))
+"""
+
+
+def test_pages_skip_nbconverts_reparse_only_when_it_would_change_nothing():
+    from bs4 import BeautifulSoup
+
+    runs = {}
+    for switch in ("", "1"):
+        done = subprocess.run([sys.executable, "-c", PAGES], capture_output=True, text=True, cwd=ROOT,
+                              timeout=300, check=True, env={"PATH": PATH, patches.SWITCH: switch})
+        runs[switch] = json.loads(done.stdout.strip().splitlines()[-1])
+    fast, plain = runs[""], runs["1"]
+    assert "html-reparse-when-needed" in fast["applied"]
+    # no image, classic template: the template's page as written, the same document as
+    # nbconvert's (its own re-serialisation of the fast page is exactly nbconvert's page)
+    assert fast["pages"]["plain"] != plain["pages"]["plain"]
+    assert str(BeautifulSoup(fast["pages"]["plain"], features="html.parser")) == plain["pages"]["plain"]
+    # an image (alt text to add) or the JupyterLab template (tabindex): nbconvert's own pass
+    assert fast["pages"]["chart"] == plain["pages"]["chart"]
+    assert 'alt="No description has been provided for this image"' in fast["pages"]["chart"]
+    assert fast["pages"]["lab"] == plain["pages"]["lab"]
+    assert 'tabindex="0"' in fast["pages"]["lab"]
+
+
+def test_nbconverts_reparse_still_only_selects_what_the_shortcut_looks_for():
+    """If nbconvert's pass starts to change anything else, the shortcut must be re-checked."""
+    import inspect
+
+    from nbconvert.exporters.html import HTMLExporter
+
+    from autograder.grading import speedups
+
+    source = inspect.getsource(HTMLExporter.from_notebook_node)
+    uses = [line.strip() for line in source.splitlines() if "soup" in line]
+    assert uses == [
+        'soup = BeautifulSoup(html, features="html.parser")',
+        'for elem in soup.select("img:not([alt])"):',
+        'for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper"):',
+        'for elem in soup.select(".jp-Notebook div.jp-OutputArea-output"):',
+        "return str(soup), resources",
+    ]
+    assert speedups._NBCONVERT_SELECTS == ("<img", "jp-notebook", "jp-cell-inputwrapper",
+                                          "jp-outputarea-output")
