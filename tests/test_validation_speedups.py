@@ -95,16 +95,20 @@ print(json.dumps(found))
 """
 
 
-def _validated(switch: str) -> dict:
-    cases = json.dumps({"outputs": OUTPUTS, "metadata": METADATA})
-    done = subprocess.run([sys.executable, "-c", CHECK, cases], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300, check=True,
-                          env={"PATH": PATH, patches.SWITCH: switch})
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _with_and_without_speedups(code: str, *args: str) -> tuple[dict, dict]:
+    """What ``code`` prints (its last line, JSON) in a fresh process with the speed-ups, then without."""
+    runs = []
+    for switch in ("", "1"):
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                              cwd=ROOT, timeout=300, check=True,
+                              env={"PATH": PATH, patches.SWITCH: switch})
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return runs[0], runs[1]
 
 
 def test_fast_validation_answers_as_jsonschema_and_skips_it_for_valid_parts():
-    fast, plain = _validated(""), _validated("1")
+    fast, plain = _with_and_without_speedups(
+        CHECK, json.dumps({"outputs": OUTPUTS, "metadata": METADATA}))
     assert {"output-validation-fast", "metadata-validation-fast"} <= set(fast["applied"])
     assert plain["applied"] == []
     for kind in ("outputs", "metadata"):
@@ -167,12 +171,7 @@ print(json.dumps(found))
 
 
 def test_cell_definitions_read_per_notebook_answer_as_nbgrader():
-    runs = {}
-    for switch in ("", "1"):
-        done = subprocess.run([sys.executable, "-c", CELLS], capture_output=True, text=True, cwd=ROOT,
-                              timeout=300, check=True, env={"PATH": PATH, patches.SWITCH: switch})
-        runs[switch] = json.loads(done.stdout.strip().splitlines()[-1])
-    fast, plain = runs[""], runs["1"]
+    fast, plain = _with_and_without_speedups(CELLS)
     assert {"cell-definitions-per-notebook", "graded-cells-per-notebook"} <= set(fast["applied"])
     for key in ("same_object", "sources", "locked", "graded", "missing", "added_later"):
         assert fast[key] == plain[key], key
@@ -214,12 +213,7 @@ print(json.dumps({"applied": patches.applied(), "pages": pages}))
 def test_pages_skip_nbconverts_reparse_only_when_it_would_change_nothing():
     from bs4 import BeautifulSoup
 
-    runs = {}
-    for switch in ("", "1"):
-        done = subprocess.run([sys.executable, "-c", PAGES], capture_output=True, text=True, cwd=ROOT,
-                              timeout=300, check=True, env={"PATH": PATH, patches.SWITCH: switch})
-        runs[switch] = json.loads(done.stdout.strip().splitlines()[-1])
-    fast, plain = runs[""], runs["1"]
+    fast, plain = _with_and_without_speedups(PAGES)
     assert "html-reparse-when-needed" in fast["applied"]
     # no image, classic template: the template's page as written, the same document as
     # nbconvert's (its own re-serialisation of the fast page is exactly nbconvert's page)

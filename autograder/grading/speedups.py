@@ -25,6 +25,10 @@ submission went to two things nbgrader repeats for every notebook:
   ``jsonschema`` checks them) answers "valid"; anything it rejects goes to the
   original ``jsonschema`` path, so every error is the one it always was.
 
+One more is for writing feedback, not grading: nbconvert's second parse of every
+HTML page it renders, skipped where it has nothing to change
+(``html_reparsed_only_when_needed``).
+
 The same SQL runs against the same gradebook; only repeated set-up is skipped.
 Each replacement is declared in ``patches.py`` and applied through it.
 """
@@ -247,11 +251,11 @@ def validate_parts_fast() -> None:
         if schema is None or set(schema) != {"$ref"} or "definitions" not in self._schema:
             return original(self, data, schema)
         compiled = self.__dict__.setdefault("_spptik_definitions", {})
-        check = compiled.get(schema["$ref"])
-        if check is None:
-            check = compiled[schema["$ref"]] = _compile({
+        if schema["$ref"] not in compiled:  # compiled once, also when it cannot be (None)
+            compiled[schema["$ref"]] = _compile({
                 "$schema": self._schema.get("$schema", "http://json-schema.org/draft-04/schema#"),
                 "definitions": self._schema["definitions"], "$ref": schema["$ref"]})
+        check = compiled[schema["$ref"]]
         if check is not None and _passes(check, data):
             return []
         return original(self, data, schema)
