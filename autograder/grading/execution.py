@@ -19,6 +19,7 @@ kernel client waits for readiness as jupyter_client does.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -222,6 +223,37 @@ def use_zygote_provisioner() -> None:
     base of every manager here (nothing to switch on)."""
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_FRAME_FILE = re.compile(r"^File (/.+?\.py):\d+, in ", re.MULTILINE)
+_told: set[str] = set()
+
+
+def traceback_files(nb) -> list[str]:
+    """The files (other than cells) that the notebook's error outputs' tracebacks went through."""
+    found: list[str] = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else ():
+            if output.get("output_type") != "error":
+                continue
+            text = _ANSI.sub("", "\n".join(str(line) for line in output.get("traceback", [])))
+            found += [path for path in _FRAME_FILE.findall(text) if path not in found]
+    return found
+
+
+def tell_traceback_files(nb) -> None:
+    """Tell the zygote, once per worker, the library files this notebook's tracebacks went through.
+
+    Registered as ``traceback-sources-learned`` (with the zygote's side): later kernels
+    then find them parsed (``zygote.TracebackSources``). The zygote checks every name.
+    """
+    if _zygote is None or not _prepared_kernels:
+        return
+    new = [path for path in traceback_files(nb) if path not in _told]
+    if new:
+        _told.update(new)
+        _zygote.learn(new)
+
+
 class IsolatedExecute(Execute):
     """nbgrader's Execute, in a scratch copy and with a warm kernel where one is set up."""
 
@@ -247,7 +279,9 @@ class IsolatedExecute(Execute):
                 elif item.is_file():
                     shutil.copy2(item, target)
             metadata["path"] = str(work)
-            return super().preprocess(nb, resources, km=km)
+            nb, resources = super().preprocess(nb, resources, km=km)
+            tell_traceback_files(nb)
+            return nb, resources
         finally:
             metadata["path"] = original
             for folder in (str(work), *kernel_folders(str(work))):
