@@ -493,7 +493,7 @@ class TracebackSources:
                 return
             self.lines_left -= len(lines)
             source = stack_data.Source.for_filename(path)
-            source.pieces  # noqa: B018 - computed once here (cached on the object)
+            getattr(source, "pieces")  # noqa: B009 - a cached property, computed once here
         except Exception:  # noqa: BLE001 - only a speed-up: the kernel parses it itself
             pass
         finally:
